@@ -1,0 +1,53 @@
+"""vendordd: due diligence on GenAI vendors. `create_app` is the only place that wires things."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from vendordd.config import Config
+from vendordd.resources import resource_dir
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the web application from the environment, with optional overrides (tests)."""
+    settings = Config.from_env().with_overrides(config or {}).finalise()
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        VENDORDD=settings,
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        SESSION_COOKIE_NAME="vendordd_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_ENABLED=settings.csrf_enabled,
+    )
+
+    from vendordd import db, templating, web
+    from vendordd.audit.routes import bp as audit_bp
+    from vendordd.auth.access import check_declarations, load_user
+    from vendordd.auth.routes import bp as auth_bp
+    from vendordd.cli import cli
+    from vendordd.vendors.routes import bp as vendors_bp
+
+    db.init_app(app)
+    CSRFProtect(app)
+    templating.init_app(app)
+    web.init_app(app)
+    app.before_request(load_user)
+    for blueprint in (auth_bp, vendors_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(cli)
+    check_declarations(app)
+    return app

@@ -1,0 +1,95 @@
+"""The `vendordd` command group (also `flask --app wsgi vendordd ...`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup, ScriptInfo
+
+from vendordd.audit.services import Actor, verify_chain
+from vendordd.auth.models import Role
+from vendordd.auth.passwords import password_problem
+from vendordd.auth.services import UserError, create_user
+from vendordd.db import engine, job_session
+from vendordd.dbtypes import utcnow
+
+cli = AppGroup("vendordd", help="Due diligence on GenAI vendors.")
+db_cli = AppGroup("db", help="Database schema.")
+users_cli = AppGroup("users", help="Staff users.")
+audit_cli = AppGroup("audit", help="The audit trail.")
+for group in (db_cli, users_cli, audit_cli):
+    cli.add_command(group)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database schema, or upgrade it to the latest version."""
+    from vendordd.migrations import upgrade
+
+    upgrade(engine())
+    click.echo(f"Database at {engine().url.render_as_string()} is up to date.")
+
+
+def _check_password(_ctx, _param, value: str) -> str:
+    problem = password_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    callback=_check_password,
+    help="Prompted for when omitted.",
+)
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff user."""
+    try:
+        with job_session() as session:
+            user = create_user(
+                session,
+                email=email,
+                name=name,
+                role=role,
+                password=password,
+                actor=Actor.system("cli"),
+                now=utcnow(),
+            )
+            click.echo(f"Created {user.role} user {user.email}.")
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command("demo")
+def demo() -> None:
+    """Load the demo book (idempotent) and print a login for each role."""
+    from vendordd.demo import load_demo
+
+    with job_session() as session:
+        report = load_demo(session, now=utcnow())
+    click.echo(report.summary())
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit hash chain; exits 1 at the first broken link."""
+    with job_session() as session:
+        result = verify_chain(session)
+    click.echo(result.message)
+    if not result.ok:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Entry point of the installed `vendordd` script."""
+    from vendordd import create_app
+
+    cli.main(prog_name="vendordd", obj=ScriptInfo(create_app=lambda: create_app()))

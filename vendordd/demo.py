@@ -1,0 +1,1 @@
+"""The demo book, loaded by `vendordd demo`."""

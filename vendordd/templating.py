@@ -1,0 +1,34 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g, request, url_for
+
+from vendordd.auth.models import Role
+from vendordd.vendors.intake import label
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["label"] = lambda code, vocabulary: label(vocabulary, code)
+    app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["tier"] = lambda tier: f"T{tier}" if tier else "Not tiered"
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["Role"] = Role
+    app.context_processor(lambda: {"current_user": g.get("user")})
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (None removes one): filters, pages."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,419 @@
+"""Vendor, contact, service (intake and tier), entity and business-function use cases."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, select
+
+from vendordd.audit.services import Actor, diff, record_event
+from vendordd.vendors.models import (
+    STATUS_TRANSITIONS,
+    BusinessFunction,
+    Contact,
+    Entity,
+    Service,
+    ServiceEntity,
+    ServiceFunction,
+    Vendor,
+)
+from vendordd.vendors.tiering import Intake, tier_intake, vendor_tier
+
+VENDOR_FIELDS = (
+    "legal_name",
+    "display_name",
+    "lei",
+    "hq_country",
+    "website",
+    "trust_centre_url",
+    "subprocessor_list_url",
+    "owner_id",
+    "notes",
+)
+INTAKE_FIELDS = tuple(Intake.__dataclass_fields__)
+
+
+class VendorError(ValueError):
+    """A change was refused; `field` names the input at fault when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class VendorData:
+    legal_name: str
+    display_name: str
+    hq_country: str
+    lei: str | None = None
+    website: str = ""
+    trust_centre_url: str = ""
+    subprocessor_list_url: str = ""
+    owner_id: int | None = None
+    notes: str = ""
+
+
+@dataclass
+class ServiceData:
+    name: str
+    intake: Intake
+    description: str = ""
+    annual_spend: Decimal | None = None
+    entity_ids: list[int] = field(default_factory=list)
+    function_ids: list[int] = field(default_factory=list)
+
+
+def legal_name_key(name: str) -> str:
+    """Case- and spacing-insensitive key under which legal names must be unique."""
+    return " ".join(name.split()).casefold()
+
+
+def vendor_state(vendor: Vendor) -> dict[str, Any]:
+    return {name: getattr(vendor, name) for name in (*VENDOR_FIELDS, "status", "tier")}
+
+
+def _check_unique(session: Session, data: VendorData, vendor_id: int | None) -> None:
+    same_name = session.exec(
+        select(Vendor).where(Vendor.legal_name_key == legal_name_key(data.legal_name))
+    ).first()
+    if same_name and same_name.id != vendor_id:
+        raise VendorError(
+            f"Vendor {same_name.display_name} already has this legal name.", "legal_name"
+        )
+    if data.lei:
+        same_lei = session.exec(select(Vendor).where(Vendor.lei == data.lei)).first()
+        if same_lei and same_lei.id != vendor_id:
+            raise VendorError(f"Vendor {same_lei.display_name} already has this LEI.", "lei")
+
+
+def create_vendor(session: Session, *, data: VendorData, actor: Actor, now: datetime) -> Vendor:
+    """Onboard a vendor as a prospect."""
+    _check_unique(session, data, None)
+    vendor = Vendor(
+        **asdict(data),
+        legal_name_key=legal_name_key(data.legal_name),
+        status="prospect",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(vendor)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="vendor.created",
+        object_type="vendor",
+        object_id=vendor.id,
+        object_label=vendor.display_name,
+        vendor_id=vendor.id,
+        now=now,
+        changes=diff({}, vendor_state(vendor)),
+    )
+    return vendor
+
+
+def update_vendor(
+    session: Session, *, vendor: Vendor, data: VendorData, actor: Actor, now: datetime
+) -> dict[str, list]:
+    """Change a vendor's details; returns the audited field changes (empty if none)."""
+    _check_unique(session, data, vendor.id)
+    before = vendor_state(vendor)
+    for name, value in asdict(data).items():
+        setattr(vendor, name, value)
+    vendor.legal_name_key = legal_name_key(data.legal_name)
+    changes = diff(before, vendor_state(vendor))
+    if changes:
+        vendor.updated_at = now
+        session.add(vendor)
+        record_event(
+            session,
+            actor=actor,
+            action="vendor.updated",
+            object_type="vendor",
+            object_id=vendor.id,
+            object_label=vendor.display_name,
+            vendor_id=vendor.id,
+            now=now,
+            changes=changes,
+        )
+    return changes
+
+
+def change_status(
+    session: Session, *, vendor: Vendor, status: str, actor: Actor, now: datetime
+) -> None:
+    """Move a vendor along its lifecycle; only the allowed transitions are accepted."""
+    allowed = STATUS_TRANSITIONS.get(vendor.status, ())
+    if status not in allowed:
+        options = ", ".join(allowed) or "none"
+        raise VendorError(
+            f"A vendor cannot go from {vendor.status} to {status}; allowed next: {options}.",
+            "status",
+        )
+    before, vendor.status, vendor.updated_at = vendor.status, status, now
+    session.add(vendor)
+    record_event(
+        session,
+        actor=actor,
+        action="vendor.status_changed",
+        object_type="vendor",
+        object_id=vendor.id,
+        object_label=vendor.display_name,
+        vendor_id=vendor.id,
+        now=now,
+        changes={"status": [before, status]},
+    )
+
+
+def add_contact(
+    session: Session,
+    *,
+    vendor: Vendor,
+    name: str,
+    email: str,
+    role_title: str,
+    actor: Actor,
+    now: datetime,
+) -> Contact:
+    """Add a person at the vendor who can later receive questionnaires."""
+    email = email.strip().lower()
+    exists = session.exec(
+        select(Contact).where(Contact.vendor_id == vendor.id, Contact.email == email)
+    ).first()
+    if exists:
+        raise VendorError(f"{email} is already a contact of this vendor.", "email")
+    contact = Contact(
+        vendor_id=vendor.id,
+        name=name.strip(),
+        email=email,
+        role_title=role_title.strip(),
+        created_at=now,
+    )
+    session.add(contact)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="contact.created",
+        object_type="contact",
+        object_id=contact.id,
+        object_label=f"{contact.name} <{email}>",
+        vendor_id=vendor.id,
+        now=now,
+        changes=diff({}, {"name": contact.name, "email": email, "role_title": contact.role_title}),
+    )
+    return contact
+
+
+def remove_contact(session: Session, *, contact: Contact, actor: Actor, now: datetime) -> None:
+    """Remove a contact (the audit trail keeps who it was)."""
+    record_event(
+        session,
+        actor=actor,
+        action="contact.removed",
+        object_type="contact",
+        object_id=contact.id,
+        object_label=f"{contact.name} <{contact.email}>",
+        vendor_id=contact.vendor_id,
+        now=now,
+        changes=diff({"name": contact.name, "email": contact.email}, {}),
+    )
+    session.delete(contact)
+    session.flush()
+
+
+def service_state(session: Session, service: Service) -> dict[str, Any]:
+    state = {
+        name: getattr(service, name)
+        for name in ("name", "description", "annual_spend", *INTAKE_FIELDS, "inherent_risk", "tier")
+    }
+    state["entities"] = sorted(
+        session.exec(
+            select(Entity.name).join(ServiceEntity).where(ServiceEntity.service_id == service.id)
+        )
+    )
+    state["business_functions"] = sorted(
+        session.exec(
+            select(BusinessFunction.name)
+            .join(ServiceFunction)
+            .where(ServiceFunction.service_id == service.id)
+        )
+    )
+    return state
+
+
+def _apply_service(session: Session, service: Service, data: ServiceData) -> None:
+    result = tier_intake(data.intake)
+    service.name, service.description = data.name.strip(), data.description
+    service.annual_spend = data.annual_spend
+    for name, value in asdict(data.intake).items():
+        setattr(service, name, value)
+    service.inherent_risk, service.tier, service.tier_reason = (
+        result.inherent_risk,
+        result.tier,
+        result.reason,
+    )
+    session.add(service)
+    session.flush()
+    _replace_links(session, ServiceEntity, "entity_id", service.id, data.entity_ids)
+    _replace_links(session, ServiceFunction, "function_id", service.id, data.function_ids)
+
+
+def _replace_links(session: Session, model, column: str, service_id: int, ids: list[int]):
+    current = {
+        getattr(link, column): link
+        for link in session.exec(select(model).where(model.service_id == service_id))
+    }
+    for stale in set(current) - set(ids):
+        session.delete(current[stale])
+    for new in sorted(set(ids) - set(current)):
+        session.add(model(service_id=service_id, **{column: new}))
+    session.flush()
+
+
+def save_service(
+    session: Session,
+    *,
+    vendor: Vendor,
+    data: ServiceData,
+    actor: Actor,
+    now: datetime,
+    service: Service | None = None,
+) -> Service:
+    """Create or change a service; its intake is re-tiered and the vendor's tier follows."""
+    clash = session.exec(
+        select(Service).where(Service.vendor_id == vendor.id, Service.name == data.name.strip())
+    ).first()
+    if clash and (service is None or clash.id != service.id):
+        raise VendorError(f"This vendor already has a service named {data.name!r}.", "name")
+    is_new = service is None
+    if is_new:
+        service = Service(
+            vendor_id=vendor.id,
+            created_at=now,
+            updated_at=now,
+            inherent_risk=0,
+            tier=0,
+            tier_reason="",
+            **asdict(data.intake),
+            name=data.name,
+        )
+        before: dict[str, Any] = {}
+    else:
+        before = service_state(session, service)
+    _apply_service(session, service, data)
+    changes = diff(before, service_state(session, service))
+    if changes:
+        service.updated_at = now
+        session.add(service)
+        record_event(
+            session,
+            actor=actor,
+            action="service.created" if is_new else "service.updated",
+            object_type="service",
+            object_id=service.id,
+            object_label=f"{vendor.display_name} / {service.name}",
+            vendor_id=vendor.id,
+            now=now,
+            changes=changes,
+        )
+    refresh_vendor_tier(session, vendor=vendor, actor=actor, now=now)
+    return service
+
+
+def refresh_vendor_tier(session: Session, *, vendor: Vendor, actor: Actor, now: datetime) -> None:
+    """Set the vendor's tier to the highest tier among its services (audited when it moves)."""
+    tiers = list(session.exec(select(Service.tier).where(Service.vendor_id == vendor.id)))
+    tier = vendor_tier(tiers)
+    if tier == vendor.tier:
+        return
+    before, vendor.tier, vendor.updated_at = vendor.tier, tier, now
+    session.add(vendor)
+    record_event(
+        session,
+        actor=actor,
+        action="vendor.retiered",
+        object_type="vendor",
+        object_id=vendor.id,
+        object_label=vendor.display_name,
+        vendor_id=vendor.id,
+        now=now,
+        changes={"tier": [before, tier]},
+    )
+
+
+def save_entity(
+    session: Session,
+    *,
+    name: str,
+    regimes: list[str],
+    is_active: bool,
+    actor: Actor,
+    now: datetime,
+    entity: Entity | None = None,
+) -> Entity:
+    """Create or change a group entity and its regulatory regimes."""
+    clash = session.exec(select(Entity).where(Entity.name == name.strip())).first()
+    if clash and (entity is None or clash.id != entity.id):
+        raise VendorError(f"An entity named {name!r} already exists.", "name")
+    before = {} if entity is None else _entity_state(entity)
+    entity = entity or Entity(name=name)
+    entity.name, entity.regimes, entity.is_active = name.strip(), sorted(regimes), is_active
+    session.add(entity)
+    session.flush()
+    changes = diff(before, _entity_state(entity))
+    if changes:
+        record_event(
+            session,
+            actor=actor,
+            action="entity.created" if not before else "entity.updated",
+            object_type="entity",
+            object_id=entity.id,
+            object_label=entity.name,
+            now=now,
+            changes=changes,
+        )
+    return entity
+
+
+def _entity_state(entity: Entity) -> dict[str, Any]:
+    return {"name": entity.name, "regimes": list(entity.regimes), "is_active": entity.is_active}
+
+
+def save_function(
+    session: Session,
+    *,
+    name: str,
+    is_active: bool,
+    actor: Actor,
+    now: datetime,
+    function: BusinessFunction | None = None,
+) -> BusinessFunction:
+    """Create or change an entry of the configurable business-function list."""
+    clash = session.exec(
+        select(BusinessFunction).where(BusinessFunction.name == name.strip())
+    ).first()
+    if clash and (function is None or clash.id != function.id):
+        raise VendorError(f"A business function named {name!r} already exists.", "name")
+    before = {} if function is None else {"name": function.name, "is_active": function.is_active}
+    function = function or BusinessFunction(name=name)
+    function.name, function.is_active = name.strip(), is_active
+    session.add(function)
+    session.flush()
+    changes = diff(before, {"name": function.name, "is_active": function.is_active})
+    if changes:
+        record_event(
+            session,
+            actor=actor,
+            action="function.created" if not before else "function.updated",
+            object_type="business_function",
+            object_id=function.id,
+            object_label=function.name,
+            now=now,
+            changes=changes,
+        )
+    return function
