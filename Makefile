@@ -24,13 +24,13 @@ run: $(VENV)/.installed-run
 	$(VENV)/bin/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check vendordd tests bench wsgi.py
-	$(VENV)/bin/ruff format --check vendordd tests bench wsgi.py
+	$(VENV)/bin/ruff check vendordd tests wsgi.py
+	$(VENV)/bin/ruff format --check vendordd tests wsgi.py
 	$(VENV)/bin/pytest
 
 format: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check --fix vendordd tests bench wsgi.py
-	$(VENV)/bin/ruff format vendordd tests bench wsgi.py
+	$(VENV)/bin/ruff check --fix vendordd tests wsgi.py
+	$(VENV)/bin/ruff format vendordd tests wsgi.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -15,19 +15,5 @@ def index():
     return render_template("vendors/index.html")
 
 
-@bp.route("/import")
-@roles("procurement")
-def import_form():
-    return render_template("vendors/index.html")
-
-
-@bp.route("/entities")
-@roles()
-def entities():
-    return render_template("vendors/index.html")
-
-
-@bp.route("/functions")
-@roles()
-def functions():
-    return render_template("vendors/index.html")
+# The other vendor views register on `bp` when imported.
+from vendordd.vendors import admin_routes, import_routes  # noqa: E402, F401
