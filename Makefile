@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 run: $(VENV)/.installed-run
 	$(VENV)/bin/vendordd db upgrade
-	$(VENV)/bin/vendordd demo
+	$(VENV)/bin/vendordd demo --if-empty
 	$(VENV)/bin/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev

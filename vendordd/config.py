@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
         "60",
         "First lockout; doubles with each further failure, capped at one hour.",
     ),
-    Setting("VENDORDD_SESSION_HOURS", "12", "Idle lifetime of a staff login session."),
+    Setting("VENDORDD_SESSION_HOURS", "12", "Lifetime of a staff login session, in hours from login."),
     Setting("VENDORDD_PAGE_SIZE", "50", "Rows per page in lists."),
     Setting("VENDORDD_REPORTING_CURRENCY", "USD", "Currency of annual spend figures."),
     Setting("VENDORDD_IMPORT_MAX_ROWS", "5000", "Largest bulk-onboarding file, in data rows."),

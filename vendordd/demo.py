@@ -1,1 +1,166 @@
-"""The demo book, loaded by `vendordd demo`."""
+"""`vendordd demo`: load the demo book; running it again changes nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from vendordd.audit.services import Actor
+from vendordd.auth.models import Role, User
+from vendordd.auth.services import create_user
+from vendordd.vendors import demo as book
+from vendordd.vendors import services
+from vendordd.vendors.models import BusinessFunction, Entity, Vendor
+
+DEMO_USERS = {
+    Role.ADMIN: ("admin@demo.vendordd.test", "Ada Admin"),
+    Role.PROCUREMENT: ("procurement@demo.vendordd.test", "Priya Procurement"),
+    Role.RISK: ("risk@demo.vendordd.test", "Rafael Risk"),
+    Role.AUDITOR: ("auditor@demo.vendordd.test", "Aiko Auditor"),
+}
+STATUS_PATH = {
+    "prospect": [],
+    "onboarding": ["onboarding"],
+    "active": ["onboarding", "active"],
+    "offboarded": ["onboarding", "active", "offboarded"],
+}
+
+
+def demo_password(role: Role) -> str:
+    return f"demo-{role.value}-2026"
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        made = ", ".join(f"{n} {kind}" for kind, n in self.created.items()) or "nothing new"
+        logins = "\n".join(
+            f"  {role.value:<12} {email}  password: {demo_password(role)}"
+            for role, (email, _name) in DEMO_USERS.items()
+        )
+        return f"Demo data loaded ({made}).\nDemo logins:\n{logins}"
+
+
+def has_users(session: Session) -> bool:
+    """Whether anyone has been set up yet (`make run` loads the demo only when not)."""
+    return session.exec(select(User.id).limit(1)).first() is not None
+
+
+def load_demo(session: Session, *, now: datetime) -> DemoReport:
+    """Create whatever part of the demo book is missing; never changes existing rows."""
+    actor, report = Actor.system("demo"), DemoReport()
+    users = _users(session, actor, now, report)
+    entities = _entities(session, actor, now, report)
+    functions = _functions(session, actor, now, report)
+    owners = [users[Role.PROCUREMENT], users[Role.RISK]]
+    for index, (legal, display, country, status, offered) in enumerate(book.VENDORS):
+        key = services.legal_name_key(legal)
+        if session.exec(select(Vendor).where(Vendor.legal_name_key == key)).first():
+            continue
+        slug = re.sub(r"[^a-z0-9]+", "", display.lower())
+        vendor = services.create_vendor(
+            session,
+            data=services.VendorData(
+                legal_name=legal,
+                display_name=display,
+                hq_country=country,
+                lei=book.demo_lei(legal) if index % 4 else None,
+                website=f"https://{slug}.example",
+                trust_centre_url=f"https://trust.{slug}.example",
+                owner_id=owners[index % 2].id,
+            ),
+            actor=actor,
+            now=now,
+        )
+        for name, profile, entity_idx, function_idx, spend in offered:
+            services.save_service(
+                session,
+                vendor=vendor,
+                actor=actor,
+                now=now,
+                data=services.ServiceData(
+                    name=name,
+                    intake=book.PROFILES[profile],
+                    description=f"{name}, provided by {display}.",
+                    annual_spend=book.spend(spend),
+                    entity_ids=[entities[i].id for i in entity_idx],
+                    function_ids=[functions[i].id for i in function_idx],
+                ),
+            )
+        services.add_contact(
+            session,
+            vendor=vendor,
+            name=f"{display} Account Team",
+            email=f"accounts@{slug}.example",
+            role_title="Account manager",
+            actor=actor,
+            now=now,
+        )
+        services.add_contact(
+            session,
+            vendor=vendor,
+            name=f"{display} Security Office",
+            email=f"security@{slug}.example",
+            role_title="CISO office",
+            actor=actor,
+            now=now,
+        )
+        for step in STATUS_PATH[status]:
+            services.change_status(session, vendor=vendor, status=step, actor=actor, now=now)
+        report.count("vendors")
+    return report
+
+
+def _users(session, actor, now, report) -> dict[Role, User]:
+    users = {}
+    for role, (email, name) in DEMO_USERS.items():
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            user = create_user(
+                session,
+                email=email,
+                name=name,
+                role=role.value,
+                password=demo_password(role),
+                actor=actor,
+                now=now,
+            )
+            report.count("users")
+        users[role] = user
+    return users
+
+
+def _entities(session, actor, now, report) -> list[Entity]:
+    rows = []
+    for name, regimes in book.ENTITIES.items():
+        entity = session.exec(select(Entity).where(Entity.name == name)).first()
+        if entity is None:
+            entity = services.save_entity(
+                session, name=name, regimes=regimes, is_active=True, actor=actor, now=now
+            )
+            report.count("entities")
+        rows.append(entity)
+    return rows
+
+
+def _functions(session, actor, now, report) -> list[BusinessFunction]:
+    rows = []
+    for name in book.FUNCTIONS:
+        function = session.exec(
+            select(BusinessFunction).where(BusinessFunction.name == name)
+        ).first()
+        if function is None:
+            function = services.save_function(
+                session, name=name, is_active=True, actor=actor, now=now
+            )
+            report.count("business functions")
+        rows.append(function)
+    return rows

@@ -121,9 +121,9 @@ def tier_intake(intake: Intake) -> TierResult:
     inherent = top.score
     ir_why = f"inherent risk {inherent} from {top.domain} ({top.because})"
     if intake.critical_function == "yes":
-        lifted = 3 if intake.reliance == "full" else max(inherent, 2)
-        if lifted != inherent:
-            inherent, ir_why = lifted, f"inherent risk raised to {lifted} by the critical function"
+        # Full reliance already scores 3 in the resiliency domain, as §3.3's override asks.
+        if inherent < 2:
+            inherent, ir_why = 2, "inherent risk raised to 2 by the critical function"
         reliance = label("reliance", intake.reliance).lower()
         reason = (
             f"T1 because it supports a critical or important function "
