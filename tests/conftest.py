@@ -14,6 +14,7 @@ from vendordd.audit.models import GENESIS_HASH
 from vendordd.audit.services import Actor
 from vendordd.auth.models import Role, User
 from vendordd.auth.passwords import hash_password
+from vendordd.auth.services import start_session
 from vendordd.db import make_engine
 from vendordd.migrations import upgrade
 from vendordd.schema import metadata
@@ -154,14 +155,25 @@ def auth(client):
     return Auth(client)
 
 
+def sign_in(client, db, user: User) -> None:
+    """Open a real login session for the user and hand its cookie to the client.
+
+    Form logins (argon2 verification, deliberately slow) are tested in tests/auth; every other
+    test signs in this way.
+    """
+    token = start_session(db, user=user, now=datetime.now(UTC), hours=1)
+    db.commit()
+    with client.session_transaction() as flask_session:
+        flask_session["token"] = token
+
+
 @pytest.fixture
-def login_as(make_user, auth):
-    """Create a user of the role and log the client in as them."""
+def login_as(make_user, client, db):
+    """Create a user of the role and sign the client in as them."""
 
     def login(role: Role | str) -> User:
         user = make_user(role)
-        response = auth.login(user.email)
-        assert response.status_code == 302, response.text
+        sign_in(client, db, user)
         return user
 
     return login

@@ -12,7 +12,7 @@ from vendordd.audit.services import Actor
 from vendordd.auth.models import Role, User
 from vendordd.auth.services import create_user
 from vendordd.vendors import demo as book
-from vendordd.vendors import services
+from vendordd.vendors import reference, services
 from vendordd.vendors.models import BusinessFunction, Entity, Vendor
 
 DEMO_USERS = {
@@ -143,7 +143,7 @@ def _entities(session, actor, now, report) -> list[Entity]:
     for name, regimes in book.ENTITIES.items():
         entity = session.exec(select(Entity).where(Entity.name == name)).first()
         if entity is None:
-            entity = services.save_entity(
+            entity = reference.save_entity(
                 session, name=name, regimes=regimes, is_active=True, actor=actor, now=now
             )
             report.count("entities")
@@ -158,7 +158,7 @@ def _functions(session, actor, now, report) -> list[BusinessFunction]:
             select(BusinessFunction).where(BusinessFunction.name == name)
         ).first()
         if function is None:
-            function = services.save_function(
+            function = reference.save_function(
                 session, name=name, is_active=True, actor=actor, now=now
             )
             report.count("business functions")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -34,6 +34,7 @@ VENDOR_FIELDS = (
     "notes",
 )
 INTAKE_FIELDS = tuple(Intake.__dataclass_fields__)
+CENTS = Decimal("0.01")
 
 
 class VendorError(ValueError):
@@ -72,6 +73,22 @@ def legal_name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _normalised(data: VendorData) -> VendorData:
+    """Trimmed text, an upper-case LEI, and no LEI at all rather than an empty one."""
+    lei = "".join((data.lei or "").split()).upper()
+    return replace(
+        data,
+        legal_name=" ".join(data.legal_name.split()),
+        display_name=data.display_name.strip(),
+        hq_country=data.hq_country.strip().upper(),
+        lei=lei or None,
+        website=data.website.strip(),
+        trust_centre_url=data.trust_centre_url.strip(),
+        subprocessor_list_url=data.subprocessor_list_url.strip(),
+        notes=data.notes.strip(),
+    )
+
+
 def vendor_state(vendor: Vendor) -> dict[str, Any]:
     return {name: getattr(vendor, name) for name in (*VENDOR_FIELDS, "status", "tier")}
 
@@ -92,6 +109,7 @@ def _check_unique(session: Session, data: VendorData, vendor_id: int | None) -> 
 
 def create_vendor(session: Session, *, data: VendorData, actor: Actor, now: datetime) -> Vendor:
     """Onboard a vendor as a prospect."""
+    data = _normalised(data)
     _check_unique(session, data, None)
     vendor = Vendor(
         **asdict(data),
@@ -120,6 +138,7 @@ def update_vendor(
     session: Session, *, vendor: Vendor, data: VendorData, actor: Actor, now: datetime
 ) -> dict[str, list]:
     """Change a vendor's details; returns the audited field changes (empty if none)."""
+    data = _normalised(data)
     _check_unique(session, data, vendor.id)
     before = vendor_state(vendor)
     for name, value in asdict(data).items():
@@ -249,7 +268,8 @@ def service_state(session: Session, service: Service) -> dict[str, Any]:
 def _apply_service(session: Session, service: Service, data: ServiceData) -> None:
     result = tier_intake(data.intake)
     service.name, service.description = data.name.strip(), data.description
-    service.annual_spend = data.annual_spend
+    # Stored to the cent, so an unchanged amount never shows as a change (1200 vs 1200.00).
+    service.annual_spend = None if data.annual_spend is None else data.annual_spend.quantize(CENTS)
     for name, value in asdict(data.intake).items():
         setattr(service, name, value)
     service.inherent_risk, service.tier, service.tier_reason = (
@@ -344,76 +364,3 @@ def refresh_vendor_tier(session: Session, *, vendor: Vendor, actor: Actor, now: 
         now=now,
         changes={"tier": [before, tier]},
     )
-
-
-def save_entity(
-    session: Session,
-    *,
-    name: str,
-    regimes: list[str],
-    is_active: bool,
-    actor: Actor,
-    now: datetime,
-    entity: Entity | None = None,
-) -> Entity:
-    """Create or change a group entity and its regulatory regimes."""
-    clash = session.exec(select(Entity).where(Entity.name == name.strip())).first()
-    if clash and (entity is None or clash.id != entity.id):
-        raise VendorError(f"An entity named {name!r} already exists.", "name")
-    before = {} if entity is None else _entity_state(entity)
-    entity = entity or Entity(name=name)
-    entity.name, entity.regimes, entity.is_active = name.strip(), sorted(regimes), is_active
-    session.add(entity)
-    session.flush()
-    changes = diff(before, _entity_state(entity))
-    if changes:
-        record_event(
-            session,
-            actor=actor,
-            action="entity.created" if not before else "entity.updated",
-            object_type="entity",
-            object_id=entity.id,
-            object_label=entity.name,
-            now=now,
-            changes=changes,
-        )
-    return entity
-
-
-def _entity_state(entity: Entity) -> dict[str, Any]:
-    return {"name": entity.name, "regimes": list(entity.regimes), "is_active": entity.is_active}
-
-
-def save_function(
-    session: Session,
-    *,
-    name: str,
-    is_active: bool,
-    actor: Actor,
-    now: datetime,
-    function: BusinessFunction | None = None,
-) -> BusinessFunction:
-    """Create or change an entry of the configurable business-function list."""
-    clash = session.exec(
-        select(BusinessFunction).where(BusinessFunction.name == name.strip())
-    ).first()
-    if clash and (function is None or clash.id != function.id):
-        raise VendorError(f"A business function named {name!r} already exists.", "name")
-    before = {} if function is None else {"name": function.name, "is_active": function.is_active}
-    function = function or BusinessFunction(name=name)
-    function.name, function.is_active = name.strip(), is_active
-    session.add(function)
-    session.flush()
-    changes = diff(before, {"name": function.name, "is_active": function.is_active})
-    if changes:
-        record_event(
-            session,
-            actor=actor,
-            action="function.created" if not before else "function.updated",
-            object_type="business_function",
-            object_id=function.id,
-            object_label=function.name,
-            now=now,
-            changes=changes,
-        )
-    return function
