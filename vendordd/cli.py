@@ -6,8 +6,10 @@ import sys
 
 import click
 from flask.cli import AppGroup, ScriptInfo
+from sqlalchemy.exc import OperationalError
 
 from vendordd.audit.services import Actor, verify_chain
+from vendordd.auth.forms import EMAIL_PATTERN
 from vendordd.auth.models import Role
 from vendordd.auth.passwords import password_problem
 from vendordd.auth.services import UserError, create_user
@@ -27,8 +29,18 @@ def db_upgrade() -> None:
     """Create the database schema, or upgrade it to the latest version."""
     from vendordd.migrations import upgrade
 
-    upgrade(engine())
-    click.echo(f"Database at {engine().url.render_as_string()} is up to date.")
+    where = engine().url.render_as_string()  # the password stays hidden
+    try:
+        upgrade(engine())
+    except OperationalError as exc:
+        raise click.ClickException(f"Cannot open the database at {where}: {exc.orig}") from None
+    click.echo(f"Database at {where} is up to date.")
+
+
+def _check_email(_ctx, _param, value: str) -> str:
+    if not EMAIL_PATTERN.match(value.strip()):
+        raise click.BadParameter("Enter an email address like name@bank.example.")
+    return value
 
 
 def _check_password(_ctx, _param, value: str) -> str:
@@ -39,7 +51,7 @@ def _check_password(_ctx, _param, value: str) -> str:
 
 
 @users_cli.command("create")
-@click.option("--email", required=True)
+@click.option("--email", required=True, callback=_check_email)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option(
@@ -63,18 +75,23 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
                 actor=Actor.system("cli"),
                 now=utcnow(),
             )
-            click.echo(f"Created {user.role} user {user.email}.")
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.role} user {user.email}.")
 
 
 @cli.command("demo")
-def demo() -> None:
+@click.option("--if-empty", is_flag=True, help="Only load into a database with no users yet.")
+def demo(if_empty: bool) -> None:
     """Load the demo book (idempotent) and print a login for each role."""
-    from vendordd.demo import load_demo
+    from vendordd.demo import DemoReport, has_users, load_demo
 
     with job_session() as session:
-        report = load_demo(session, now=utcnow())
+        if if_empty and has_users(session):
+            click.echo("The database already has users; demo data not loaded.")
+            report = DemoReport()
+        else:
+            report = load_demo(session, now=utcnow())
     click.echo(report.summary())
 
 
@@ -88,8 +105,16 @@ def audit_verify() -> None:
         sys.exit(1)
 
 
+def _create_app():
+    from vendordd import create_app
+    from vendordd.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(f"Configuration refused: {exc}") from None
+
+
 def main() -> None:
     """Entry point of the installed `vendordd` script."""
-    from vendordd import create_app
-
-    cli.main(prog_name="vendordd", obj=ScriptInfo(create_app=lambda: create_app()))
+    cli.main(prog_name="vendordd", obj=ScriptInfo(create_app=_create_app))

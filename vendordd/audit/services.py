@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -67,7 +67,7 @@ def event_hash(event: AuditEvent) -> str:
     """SHA-256 over the event's canonical JSON, including the previous hash."""
     payload = {
         "seq": event.seq,
-        "occurred_at": event.occurred_at.isoformat(),
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
         "actor_type": event.actor_type,
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
@@ -96,16 +96,24 @@ def record_event(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event; the head row is locked so concurrent writers queue, never fork."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    if now.tzinfo is None:
+        raise ValueError("naive datetime refused: audit events need timezone-aware UTC")
+    # populate_existing: a head cached by this session may be stale once the lock is ours.
+    head = session.exec(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     event = AuditEvent(
         seq=head.seq + 1,
-        occurred_at=now,
+        occurred_at=now.astimezone(UTC),
         actor_type=actor.type,
         actor_id=actor.id,
         actor_label=actor.label[:254],
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=str(object_id)[:64],
         object_label=object_label[:300],
         vendor_id=vendor_id,
         changes=json.loads(json.dumps(jsonable(changes or {}))),
@@ -139,7 +147,7 @@ def verify_chain(session: Session, *, batch: int = 2000) -> ChainCheck:
         if event_hash(event) != event.hash:
             return _broken(expected_seq - 1, f"event {event.seq} was altered after it was written")
         expected_seq, prev = expected_seq + 1, event.hash
-    head = session.get(AuditHead, 1)
+    head = session.get(AuditHead, 1, populate_existing=True)
     count = expected_seq - 1
     if head is None or head.seq != count or head.hash != prev:
         return _broken(
@@ -157,8 +165,13 @@ def _broken(checked: int, why: str) -> ChainCheck:
 def _in_order(session: Session, batch: int) -> Iterable[AuditEvent]:
     last = 0
     while True:
+        # populate_existing: check what is stored, not what this session loaded earlier.
         rows = session.exec(
-            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
+            select(AuditEvent)
+            .where(AuditEvent.seq > last)
+            .order_by(AuditEvent.seq)
+            .limit(batch)
+            .execution_options(populate_existing=True)
         ).all()
         if not rows:
             return
