@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, redirect, render_template, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from vendordd.auth.access import public
 from vendordd.db import get_session
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
 ERRORS = {
     400: ("Bad request", "The request could not be understood."),
     403: ("Not allowed", "Your role does not give access to this page."),
@@ -22,35 +32,41 @@ ERRORS = {
     413: ("Too large", "The upload is larger than this server accepts."),
     500: ("Something went wrong", "The error was logged. Nothing you entered was half-saved."),
 }
+# Headers an error must keep when its page is replaced (405 needs Allow, 429 Retry-After).
+KEPT_ERROR_HEADERS = {"Allow", "Retry-After", "WWW-Authenticate"}
 
 
 def init_app(app: Flask) -> None:
     """Register the headers, error pages and the two site-wide routes."""
     app.after_request(_security_headers)
-    for code in ERRORS:
-        app.register_error_handler(code, _error_page)
+    app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
     app.add_url_rule("/", "home", home)
     app.add_url_rule("/healthz", "healthz", healthz)
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
-    if g.get("user") is not None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config["VENDORDD"].is_production:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    # Pages carry personal and vendor data and CSRF tokens: never kept by any cache.
+    if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _error_page(error):
-    code = getattr(error, "code", 500) or 500
-    title, message = ERRORS.get(code, ERRORS[500])
-    return render_template("error.html", code=code, title=title, message=message), code
+def _error_page(error: HTTPException):
+    code = error.code or 500
+    title, message = ERRORS.get(code, (error.name, error.description))
+    if isinstance(error, InternalServerError):
+        title, message = ERRORS[500]  # never the exception's own text
+    kept = {k: v for k, v in error.get_headers() if k in KEPT_ERROR_HEADERS}
+    page = render_template("error.html", code=code, title=title, message=message)
+    return page, code, kept
 
 
-def _csrf_error(error):
+def _csrf_error(_error: CSRFError):
     message = "The form expired or was sent from another site. Reload the page and try again."
     return render_template("error.html", code=400, title="Form expired", message=message), 400
 
@@ -66,6 +82,11 @@ def home():
 def healthz():
     try:
         get_session().exec(text("SELECT 1")).one()
-    except Exception as exc:  # any database failure means unhealthy
-        return jsonify(status="error", database=f"unavailable: {type(exc).__name__}"), 503
+    except Exception:  # any database failure means unhealthy
+        current_app.logger.warning("health check: database unreachable", exc_info=True)
+        return jsonify(
+            status="error",
+            database="unreachable",
+            message="The database cannot be reached; see the server log for the cause.",
+        ), 503
     return jsonify(status="ok", database="ok")

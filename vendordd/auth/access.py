@@ -25,7 +25,9 @@ def roles(*allowed: Role) -> Callable:
         def guarded(*args, **kwargs):
             user = g.get("user")
             if user is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                # Only a page can be returned to; a form post would come back as a GET.
+                target = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("auth.login", next=target))
             if user.role not in allowed_roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -46,10 +48,11 @@ def load_user() -> None:
     """before_request: resolve the session cookie to an active user, or none."""
     g.user = None
     token = session.get("token")
-    if token:
+    if token and request.endpoint != "static":
         g.user = user_for_token(get_session(), token=token, now=utcnow())
         if g.user is None:
-            session.clear()
+            # Ended, expired or revoked: forget it, but keep messages such as "password reset".
+            session.pop("token")
 
 
 def check_declarations(app: Flask) -> None:

@@ -1,31 +1,45 @@
-"""Users, logins (with throttling) and login sessions."""
+"""Staff users and their login sessions; logging in (with throttling) is in `login.py`."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
-from vendordd.audit.services import Actor, diff, record_event
-from vendordd.auth.models import LoginSession, LoginThrottle, Role, User
-from vendordd.auth.passwords import hash_password, needs_rehash, verify_password
+from vendordd.audit.services import USER, Actor, diff, record_event
+from vendordd.auth.login import LoginOutcome, authenticate, normalise_email
+from vendordd.auth.models import LoginSession, Role, User
+from vendordd.auth.passwords import hash_password, password_problem
 
-MAX_LOCKOUT_SECONDS = 3600
+__all__ = [
+    "LoginOutcome",
+    "UserError",
+    "actor_for",
+    "authenticate",
+    "create_user",
+    "end_session",
+    "normalise_email",
+    "reset_password",
+    "revoke_sessions",
+    "start_session",
+    "update_user",
+    "user_for_token",
+]
 
 
 class UserError(ValueError):
-    """A user change was refused; the message is shown to the admin."""
+    """A user change was refused; the message is shown to the admin, `field` names the input."""
 
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def actor_for(user: User) -> Actor:
-    return Actor("user", user.id, f"{user.name} <{user.email}>")
+    """The audit actor for a staff user."""
+    return Actor(USER, user.id, f"{user.name} <{user.email}>")
 
 
 def _token_hash(token: str) -> str:
@@ -34,6 +48,25 @@ def _token_hash(token: str) -> str:
 
 def _user_state(user: User) -> dict:
     return {"email": user.email, "name": user.name, "role": user.role, "is_active": user.is_active}
+
+
+def _check_role(role: str) -> None:
+    if role not in {r.value for r in Role}:
+        choices = ", ".join(r.value for r in Role)
+        raise UserError(f"Unknown role {role!r}; choose one of {choices}.", "role")
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem, "password")
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("Enter the user's name.", "name")
+    return name
 
 
 def create_user(
@@ -46,15 +79,16 @@ def create_user(
     actor: Actor,
     now: datetime,
 ) -> User:
-    """Create a staff user; refuses a duplicate email or an unknown role."""
+    """Create a staff user; refuses a duplicate email, an unknown role or a weak password."""
     email = normalise_email(email)
-    if role not in {r.value for r in Role}:
-        raise UserError(f"Unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}.")
+    name = _clean_name(name)
+    _check_role(role)
+    _check_password(password)
     if session.exec(select(User).where(User.email == email)).first():
-        raise UserError(f"A user with email {email} already exists.")
+        raise UserError(f"A user with email {email} already exists.", "email")
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         role=role,
         password_hash=hash_password(password),
         created_at=now,
@@ -85,18 +119,27 @@ def update_user(
     is_active: bool,
     actor: Actor,
     now: datetime,
-) -> User:
-    """Change a user's name, role or active flag; deactivating ends their sessions."""
-    if actor.id == user.id and (not is_active or role != user.role):
-        raise UserError("You cannot change your own role or deactivate yourself.")
+) -> dict[str, list]:
+    """Change a user's name, role or active flag; returns the audited changes (empty if none).
+
+    A role change or a deactivation ends the user's open sessions at once. Admins cannot
+    demote or deactivate themselves, so there is always an admin left to undo a mistake.
+    """
+    name = _clean_name(name)
+    _check_role(role)
+    if actor.type == USER and actor.id == user.id:
+        if role != user.role:
+            raise UserError("You cannot change your own role; ask another admin.", "role")
+        if not is_active:
+            raise UserError("You cannot deactivate yourself; ask another admin.", "is_active")
     before = _user_state(user)
-    user.name, user.role, user.is_active = name.strip(), role, is_active
+    user.name, user.role, user.is_active = name, role, is_active
     changes = diff(before, _user_state(user))
     if not changes:
-        return user
+        return changes
     user.updated_at = now
     session.add(user)
-    if not is_active or "role" in changes:
+    if "role" in changes or not is_active:
         revoke_sessions(session, user_id=user.id, now=now)
     record_event(
         session,
@@ -108,13 +151,15 @@ def update_user(
         now=now,
         changes=changes,
     )
-    return user
+    return changes
 
 
 def reset_password(
     session: Session, *, user: User, password: str, actor: Actor, now: datetime
 ) -> None:
     """Set a new password and end every session of the user."""
+    _check_password(password)
+    before = user.password_changed_at
     user.password_hash = hash_password(password)
     user.password_changed_at = user.updated_at = now
     session.add(user)
@@ -127,66 +172,8 @@ def reset_password(
         object_id=user.id,
         object_label=user.email,
         now=now,
+        changes=diff({"password_changed_at": before}, {"password_changed_at": now}),
     )
-
-
-@dataclass(frozen=True)
-class LoginOutcome:
-    user: User | None
-    message: str
-
-
-def authenticate(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    now: datetime,
-    max_failures: int,
-    lockout_seconds: int,
-) -> LoginOutcome:
-    """Check a password under throttling; failures and lockouts are audited."""
-    email = normalise_email(email)
-    throttle = session.get(LoginThrottle, email)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        wait = int((throttle.locked_until - now).total_seconds()) + 1
-        return LoginOutcome(None, f"Too many failed attempts. Try again in {_duration(wait)}.")
-    user = session.exec(select(User).where(User.email == email)).first()
-    if user and user.is_active and verify_password(user.password_hash, password):
-        if throttle:
-            session.delete(throttle)
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-            session.add(user)
-        return LoginOutcome(user, "")
-    throttle = throttle or LoginThrottle(email=email, failures=0, last_failure_at=now)
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    changes = {"failures": throttle.failures}
-    if throttle.failures >= max_failures:
-        seconds = min(
-            lockout_seconds * 2 ** (throttle.failures - max_failures), MAX_LOCKOUT_SECONDS
-        )
-        throttle.locked_until = now + timedelta(seconds=seconds)
-        changes["locked_for_seconds"] = seconds
-    session.add(throttle)
-    record_event(
-        session,
-        actor=Actor.anonymous(email),
-        action="auth.login_failed",
-        object_type="user" if user else "login",
-        object_id=user.id if user else email,
-        object_label=email,
-        now=now,
-        changes=changes,
-    )
-    return LoginOutcome(None, "Email or password is not correct.")
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{(seconds + 59) // 60} minutes"
 
 
 def start_session(session: Session, *, user: User, now: datetime, hours: int) -> str:
@@ -213,7 +200,7 @@ def start_session(session: Session, *, user: User, now: datetime, hours: int) ->
 
 
 def end_session(session: Session, *, token: str, now: datetime) -> None:
-    """Revoke one login session (logout)."""
+    """Revoke one login session (logout); an unknown or already ended one is left alone."""
     login = session.get(LoginSession, _token_hash(token))
     if login is None or login.revoked_at is not None:
         return
@@ -233,13 +220,12 @@ def end_session(session: Session, *, token: str, now: datetime) -> None:
 
 def revoke_sessions(session: Session, *, user_id: int, now: datetime) -> None:
     """End every open session of a user."""
-    for login in session.exec(
-        select(LoginSession).where(
-            LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)
-        )
-    ):
-        login.revoked_at = now
-        session.add(login)
+    session.exec(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def user_for_token(session: Session, *, token: str, now: datetime) -> User | None:

@@ -1,0 +1,201 @@
+"""The route x role table: every endpoint, called by every role and by an anonymous visitor.
+
+Adding a route? Add a line to EXPECTED (who may use it), and if its URL takes a new parameter,
+add the object to the `objects` fixture and the parameter to its mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import select
+
+from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
+from tests.conftest import NOW, PASSWORD, SYSTEM
+from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
+from vendordd.audit.models import AuditEvent
+from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
+from vendordd.vendors import importing
+from vendordd.vendors.models import BusinessFunction, Entity, Service, Vendor
+from vendordd.vendors.services import add_contact
+
+ANONYMOUS = "anonymous"
+ROLES = ("admin", "procurement", "risk", "auditor")
+
+PUBLIC = frozenset({ANONYMOUS, *ROLES})
+STAFF = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+PROCUREMENT = frozenset({"admin", "procurement"})
+AUDIT = frozenset({"admin", "auditor"})
+
+EXPECTED: dict[str, frozenset[str]] = {
+    # site-wide
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    # auth
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.users": ADMIN,
+    "auth.user_create": ADMIN,
+    "auth.user_edit": ADMIN,
+    "auth.user_password": ADMIN,
+    # vendors
+    "vendors.index": STAFF,
+    "vendors.detail": STAFF,
+    "vendors.new": PROCUREMENT,
+    "vendors.edit": PROCUREMENT,
+    "vendors.status": PROCUREMENT,
+    "vendors.contact_add": PROCUREMENT,
+    "vendors.contact_remove": PROCUREMENT,
+    "vendors.service_new": PROCUREMENT,
+    "vendors.service_edit": PROCUREMENT,
+    # vendors: bulk import
+    "vendors.import_form": PROCUREMENT,
+    "vendors.import_upload": PROCUREMENT,
+    "vendors.import_result": PROCUREMENT,
+    "vendors.import_template_csv": PROCUREMENT,
+    "vendors.import_template_xlsx": PROCUREMENT,
+    # vendors: reference data
+    "vendors.entities": ADMIN,
+    "vendors.entity_edit": ADMIN,
+    "vendors.functions": ADMIN,
+    "vendors.function_edit": ADMIN,
+    # audit trail
+    "audit.index": AUDIT,
+    "audit.export": AUDIT,
+}
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+POST_METHOD = re.compile(r"""\bmethod\s*=\s*["']?post\b""", re.I)
+
+
+def endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+
+
+def test_the_table_names_exactly_the_registered_endpoints(app):
+    registered = endpoints(app)
+    missing = sorted(registered - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - registered)
+    assert missing == [], f"add these endpoints to EXPECTED: {missing}"
+    assert stale == [], f"these EXPECTED endpoints no longer exist: {stale}"
+
+
+def test_each_view_declares_the_roles_the_table_expects(app):
+    declared = {}
+    for endpoint in EXPECTED:
+        allowed = app.view_functions[endpoint].allowed_roles
+        declared[endpoint] = PUBLIC if allowed == DECLARED_PUBLIC else frozenset(allowed)
+    assert declared == EXPECTED
+
+
+@dataclass(frozen=True)
+class Call:
+    endpoint: str
+    method: str
+    url: str
+
+
+@pytest.fixture
+def objects(db, make_user) -> dict[str, int]:
+    """One of each object a URL can name, by URL parameter."""
+    colleague = make_user("risk", email="colleague@bank.example", name="Colleague")
+    add_reference_data(db)
+    import_file(db, csv_file([row()]))
+    vendor = db.exec(select(Vendor)).one()
+    contact = add_contact(
+        db,
+        vendor=vendor,
+        name="Vera Vendor",
+        email="vera@vendor.example",
+        role_title="Account manager",
+        actor=SYSTEM,
+        now=NOW,
+    )
+    db.commit()
+    import_event = db.exec(
+        select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
+    ).one()
+    return {
+        "vendor_id": vendor.id,
+        "service_id": db.exec(select(Service)).one().id,
+        "contact_id": contact.id,
+        "entity_id": db.exec(select(Entity)).first().id,
+        "function_id": db.exec(select(BusinessFunction)).first().id,
+        "user_id": colleague.id,
+        "event_id": import_event.id,
+    }
+
+
+def calls(app, params: dict[str, int]) -> list[Call]:
+    """GET for every endpoint that answers it, else POST; logout last (it ends the session)."""
+    result = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static":
+                continue
+            unknown = sorted(set(rule.arguments) - set(params))
+            assert not unknown, f"{rule.endpoint}: add {unknown} to the objects fixture"
+            url = app.url_for(rule.endpoint, **{name: params[name] for name in rule.arguments})
+            method = "GET" if "GET" in rule.methods else "POST"
+            result.append(Call(rule.endpoint, method, url))
+    return sorted(result, key=lambda c: (c.method != "GET", c.endpoint == "auth.logout", c.url))
+
+
+def missing_csrf(page: str) -> list[str]:
+    """Opening tags of POST forms on the page that carry no CSRF token."""
+    return [
+        f"<form{attributes}>"
+        for attributes, body in FORM.findall(page)
+        if POST_METHOD.search(attributes) and not CSRF_INPUT.search(body)
+    ]
+
+
+def verdict(who: str, call: Call, response) -> str | None:
+    """What is wrong with the answer `who` got, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"answered {status}"
+    if who in EXPECTED[call.endpoint]:
+        return "answered 403 to a role the table allows" if status == 403 else None
+    if who == ANONYMOUS:
+        if status != 302 or not response.location.startswith("/login"):
+            return f"answered {status} to an anonymous visitor instead of a redirect to /login"
+        return None
+    return None if status == 403 else f"answered {status} to a role the table forbids"
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, *ROLES])
+def test_every_route_answers_every_role_as_the_table_says(app, make_user, objects, who):
+    with app_variant(app, csrf_enabled=True) as secured:
+        client = secured.test_client()
+        token = csrf_token(client.get("/login").text)
+        if who != ANONYMOUS:
+            user = make_user(who)
+            response = client.post(
+                "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+            )
+            assert response.status_code == 302
+        problems, visited = [], set()
+        for call in calls(secured, objects):
+            if call.method == "GET":
+                response = client.get(call.url)
+            else:
+                response = client.post(call.url, data={"csrf_token": token})
+            visited.add(call.endpoint)
+            problem = verdict(who, call, response)
+            if problem:
+                problems.append(f"{call.method} {call.url} ({call.endpoint}): {problem}")
+            if response.mimetype == "text/html":
+                page = response.get_data(as_text=True)
+                problems += [
+                    f"{call.url}: POST form without csrf_token: {form}"
+                    for form in missing_csrf(page)
+                ]
+                found = CSRF_INPUT.search(page)
+                token = found.group(1) if found else token
+            response.close()
+    assert problems == []
+    assert visited == set(EXPECTED)
