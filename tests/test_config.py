@@ -84,12 +84,26 @@ def test_create_app_refuses_unsafe_production_settings(clean_env):
 
 @pytest.mark.parametrize("name", INTEGER_SETTINGS)
 @pytest.mark.parametrize(
-    ("raw", "why"), [("twelve", "must be a whole number, got 'twelve'"), ("-1", "not be negative")]
+    ("raw", "why"), [("twelve", "must be a whole number, got 'twelve'"), ("-1", "must be at least")]
 )
 def test_malformed_integers_name_the_variable(tmp_path, name, raw, why):
     with pytest.raises(ConfigError, match=name) as refused:
         settings(tmp_path, **{name: raw})
     assert why in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "VENDORDD_PAGE_SIZE",
+        "VENDORDD_SESSION_HOURS",
+        "VENDORDD_IMPORT_MAX_ROWS",
+        "VENDORDD_LOGIN_MAX_FAILURES",
+    ],
+)
+def test_counts_that_must_be_positive_refuse_zero(tmp_path, name):
+    with pytest.raises(ConfigError, match=f"{name} must be at least 1, got 0"):
+        settings(tmp_path, **{name: "0"})
 
 
 def test_integers_are_read(tmp_path):

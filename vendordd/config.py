@@ -43,7 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
         "60",
         "First lockout; doubles with each further failure, capped at one hour.",
     ),
-    Setting("VENDORDD_SESSION_HOURS", "12", "Lifetime of a staff login session, in hours from login."),
+    Setting(
+        "VENDORDD_SESSION_HOURS", "12", "Lifetime of a staff login session, in hours from login."
+    ),
     Setting("VENDORDD_PAGE_SIZE", "50", "Rows per page in lists."),
     Setting("VENDORDD_REPORTING_CURRENCY", "USD", "Currency of annual spend figures."),
     Setting("VENDORDD_IMPORT_MAX_ROWS", "5000", "Largest bulk-onboarding file, in data rows."),
@@ -81,12 +83,12 @@ class Config:
             secret_key=env.get("VENDORDD_SECRET_KEY", ""),
             database_url=env.get("VENDORDD_DATABASE_URL", ""),
             instance_path=instance,
-            login_max_failures=_int(env, "VENDORDD_LOGIN_MAX_FAILURES", 5),
+            login_max_failures=_int(env, "VENDORDD_LOGIN_MAX_FAILURES", 5, minimum=1),
             login_lockout_seconds=_int(env, "VENDORDD_LOGIN_LOCKOUT_SECONDS", 60),
-            session_hours=_int(env, "VENDORDD_SESSION_HOURS", 12),
-            page_size=_int(env, "VENDORDD_PAGE_SIZE", 50),
+            session_hours=_int(env, "VENDORDD_SESSION_HOURS", 12, minimum=1),
+            page_size=_int(env, "VENDORDD_PAGE_SIZE", 50, minimum=1),
             reporting_currency=env.get("VENDORDD_REPORTING_CURRENCY", "USD"),
-            import_max_rows=_int(env, "VENDORDD_IMPORT_MAX_ROWS", 5000),
+            import_max_rows=_int(env, "VENDORDD_IMPORT_MAX_ROWS", 5000, minimum=1),
         )
 
     def with_overrides(self, overrides: dict) -> Config:
@@ -129,7 +131,7 @@ class Config:
             )
 
 
-def _int(env, name: str, default: int) -> int:
+def _int(env, name: str, default: int, minimum: int = 0) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -137,8 +139,8 @@ def _int(env, name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"{name} must not be negative, got {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
