@@ -23,12 +23,16 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
-def url_with(**changes) -> str:
-    """The current URL with some query arguments replaced (None removes one): filters, pages."""
+def url_with(_endpoint: str | None = None, **changes) -> str:
+    """The current URL with some query arguments replaced (None removes one): filters, pages.
+
+    `_endpoint` names the page to link to when the current request is a form post that
+    re-rendered a page after an error.
+    """
     args = request.args.to_dict(flat=False)
     for key, value in changes.items():
         if value is None or value == "":
             args.pop(key, None)
         else:
             args[key] = [str(value)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(_endpoint or request.endpoint, **(request.view_args or {}), **args)

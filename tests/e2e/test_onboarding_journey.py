@@ -71,7 +71,7 @@ def test_procurement_onboards_and_imports_then_the_auditor_finds_it(
     page.get_by_label("Customers or users affected").fill("40000")
     page.locator("input[name=discontinuation_impact][value=high]").check()
     page.get_by_role("button", name=re.compile("Save|Add")).click()
-    reason = "T1 because inherent risk 3"
+    reason = "T1 because it is used for customer-facing advice"
     page.get_by_text(reason).first.wait_for()
     assert "customer-facing advice" in page.content().lower()
     shoot("02-service-tiered")

@@ -369,6 +369,17 @@ def test_history_is_newest_first_and_paginated(app, login_as, client, db):
     assert "Vendor onboarded" in second and "Status changed" not in second
 
 
+def test_history_pages_link_to_the_vendor_page_after_a_refused_contact(app, login_as, client, db):
+    app.config["VENDORDD"].page_size = 1
+    vendor = make_vendor(db, "Acme AI Ltd")
+    services.change_status(db, vendor=vendor, status="onboarding", actor=SYSTEM, now=NOW)
+    db.commit()
+    login_as("procurement")
+    refused = client.post(f"/vendors/{vendor.id}/contacts", data={"name": "", "email": "x"})
+    assert refused.status_code == 422
+    assert f'href="/vendors/{vendor.id}?page=2" rel="next"' in refused.text
+
+
 @pytest.mark.parametrize(
     ("start", "target", "allowed"),
     [

@@ -46,8 +46,19 @@ LOW = Intake(
         ({"users_affected": 10_000}, 2, 3, "T2 because inherent risk 3 from exposure (10,000"),
         ({"is_public_facing": True}, 2, 3, "T2 because inherent risk 3 from exposure (public"),
         ({"use_case": "customer_information"}, 2, 3, "T2 because inherent risk 3 from use case"),
-        ({"use_case": "customer_advice"}, 1, 3, "T1 because inherent risk 3 from use case"),
-        ({"use_case": "automated_decision"}, 1, 3, "T1 because inherent risk 3"),
+        (
+            {"use_case": "customer_advice"},
+            1,
+            3,
+            "T1 because it is used for customer-facing advice, recommendation or research "
+            "(inherent risk 3)",
+        ),
+        (
+            {"use_case": "automated_decision"},
+            1,
+            3,
+            "T1 because it is used for automated decision about individuals (inherent risk 3)",
+        ),
         ({"critical_function": "yes"}, 1, 2, "T1 because it supports a critical or important"),
         ({"critical_function": "yes", "reliance": "full"}, 1, 3, "T1 because it supports"),
         ({"critical_function": "not_assessed"}, 3, 2, "T3 because inherent risk raised to 2"),

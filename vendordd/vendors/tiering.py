@@ -132,9 +132,12 @@ def tier_intake(intake: Intake) -> TierResult:
         return TierResult(inherent, 1, reason, domains)
     if intake.critical_function == "not_assessed" and inherent < 2:
         inherent, ir_why = 2, "inherent risk raised to 2 because criticality is not yet assessed"
-    if inherent == 3 and intake.use_case in ADVICE_OR_DECISION:
+    if intake.use_case in ADVICE_OR_DECISION:
+        # These use cases always score 3 in the use-case domain, so they name the rule alone.
         use = label("use_case", intake.use_case).lower()
-        return TierResult(inherent, 1, f"T1 because {ir_why} and it is used for {use}", domains)
+        return TierResult(
+            inherent, 1, f"T1 because it is used for {use} (inherent risk 3)", domains
+        )
     if inherent == 3:
         return TierResult(inherent, 2, f"T2 because {ir_why}", domains)
     if inherent == 2 and intake.data_class in SENSITIVE_DATA:
