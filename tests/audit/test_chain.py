@@ -264,3 +264,17 @@ def test_concurrent_writers_keep_one_chain(db):
         select(AuditEvent.actor_label, func.count()).group_by(AuditEvent.actor_label)
     ).all()
     assert sorted(per_writer) == sorted((f"writer-{i}", PER_THREAD) for i in range(THREADS))
+
+
+def test_a_session_reads_the_head_afresh_in_each_transaction(db):
+    """The head is read once per transaction; another writer's commit in between is seen."""
+    engine = db.get_bind()
+    # expire_on_commit=False as in the app: nothing reloads the head behind our back.
+    with (
+        Session(engine, expire_on_commit=False) as first,
+        Session(engine, expire_on_commit=False) as second,
+    ):
+        for n, session in enumerate((first, second, first, first, second), start=1):
+            append(session, n)
+            session.commit()
+    assert verify_chain(db).message == "OK: 5 events, chain intact"

@@ -83,6 +83,27 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _locked_head(session: Session) -> AuditHead:
+    """The chain's head, locked until this transaction ends; read once per transaction.
+
+    While the lock is held nobody else can move the head, so the copy in this session stays
+    current for the rest of the transaction and later events need no further query.
+    """
+    transaction = session.get_transaction()  # None until this transaction's first statement
+    held = session.info.get("audit_head")
+    if transaction is not None and held is not None and held[0] is transaction:
+        return held[1]
+    # populate_existing: a head cached from an earlier transaction may be stale.
+    head = session.exec(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    session.info["audit_head"] = (session.get_transaction(), head)
+    return head
+
+
 def record_event(
     session: Session,
     *,
@@ -98,13 +119,7 @@ def record_event(
     """Append one event; the head row is locked so concurrent writers queue, never fork."""
     if now.tzinfo is None:
         raise ValueError("naive datetime refused: audit events need timezone-aware UTC")
-    # populate_existing: a head cached by this session may be stale once the lock is ours.
-    head = session.exec(
-        select(AuditHead)
-        .where(AuditHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    head = _locked_head(session)
     event = AuditEvent(
         seq=head.seq + 1,
         occurred_at=now.astimezone(UTC),
@@ -122,8 +137,8 @@ def record_event(
     )
     event.hash = event_hash(event)
     head.seq, head.hash = event.seq, event.hash
+    # No flush here: the next flush writes the events of a use case together, in order.
     session.add_all([event, head])
-    session.flush()
     return event
 
 

@@ -280,11 +280,6 @@ def usable_reference(session: Session, model, *, keep_ids: Iterable[int] = ()) -
     )
 
 
-def linked_ids(session: Session, link_model, column, *, service_id: int) -> list[int]:
-    """Ids a service is linked to through service_entity or service_function."""
-    return list(session.exec(select(column).where(link_model.service_id == service_id)))
-
-
 def usage_counts(session: Session, link_model, column) -> dict[int, int]:
     """How many services use each entity or business function."""
     rows = session.exec(select(column, func.count()).group_by(column)).all()

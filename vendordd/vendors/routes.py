@@ -29,8 +29,6 @@ from vendordd.vendors.models import (
     Contact,
     Entity,
     Service,
-    ServiceEntity,
-    ServiceFunction,
     Vendor,
 )
 from vendordd.vendors.validation import countries
@@ -230,14 +228,10 @@ def service_edit(vendor_id: int, service_id: int):
 
 def _service_form(vendor: Vendor, service: Service | None):
     db = get_session()
-    entity_ids, function_ids = [], []
-    if service is not None:
-        entity_ids = queries.linked_ids(
-            db, ServiceEntity, ServiceEntity.entity_id, service_id=service.id
-        )
-        function_ids = queries.linked_ids(
-            db, ServiceFunction, ServiceFunction.function_id, service_id=service.id
-        )
+    links = (
+        services.ServiceLinks() if service is None else services.ServiceLinks.stored(db, service.id)
+    )
+    entity_ids, function_ids = sorted(links.entity_ids), sorted(links.function_ids)
     form = ServiceForm(obj=service, entity_ids=entity_ids, function_ids=function_ids)
     form.set_choices(
         queries.usable_reference(db, Entity, keep_ids=entity_ids),

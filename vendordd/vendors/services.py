@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, select
 
 from vendordd.audit.services import Actor, diff, record_event
@@ -245,27 +246,47 @@ def remove_contact(session: Session, *, contact: Contact, actor: Actor, now: dat
     session.flush()
 
 
-def service_state(session: Session, service: Service) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ServiceLinks:
+    """The entities and business functions a service is linked to, by id."""
+
+    entity_ids: frozenset[int] = frozenset()
+    function_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def stored(cls, session: Session, service_id: int) -> ServiceLinks:
+        entities = select(ServiceEntity.entity_id).where(ServiceEntity.service_id == service_id)
+        functions = select(ServiceFunction.function_id).where(
+            ServiceFunction.service_id == service_id
+        )
+        return cls(frozenset(session.exec(entities)), frozenset(session.exec(functions)))
+
+
+def service_state(session: Session, service: Service, links: ServiceLinks) -> dict[str, Any]:
+    """The audited fields of a service, with its entities and functions by name."""
     state = {
         name: getattr(service, name)
         for name in ("name", "description", "annual_spend", *INTAKE_FIELDS, "inherent_risk", "tier")
     }
-    state["entities"] = sorted(
-        session.exec(
-            select(Entity.name).join(ServiceEntity).where(ServiceEntity.service_id == service.id)
+    names = {"entities": [], "business_functions": []}
+    if links.entity_ids or links.function_ids:
+        # One query for both lists: this runs for every service of a bulk import.
+        rows = session.exec(
+            union_all(
+                select(literal("entities"), Entity.name).where(Entity.id.in_(links.entity_ids)),
+                select(literal("business_functions"), BusinessFunction.name).where(
+                    BusinessFunction.id.in_(links.function_ids)
+                ),
+            )
         )
-    )
-    state["business_functions"] = sorted(
-        session.exec(
-            select(BusinessFunction.name)
-            .join(ServiceFunction)
-            .where(ServiceFunction.service_id == service.id)
-        )
-    )
-    return state
+        for key, name in rows:
+            names[key].append(name)
+    return state | {key: sorted(values) for key, values in names.items()}
 
 
-def _apply_service(session: Session, service: Service, data: ServiceData) -> None:
+def _apply_service(
+    session: Session, service: Service, data: ServiceData, stored: ServiceLinks
+) -> ServiceLinks:
     result = tier_intake(data.intake)
     service.name, service.description = data.name.strip(), data.description
     # Stored to the cent, so an unchanged amount never shows as a change (1200 vs 1200.00).
@@ -279,18 +300,27 @@ def _apply_service(session: Session, service: Service, data: ServiceData) -> Non
     )
     session.add(service)
     session.flush()
-    _replace_links(session, ServiceEntity, "entity_id", service.id, data.entity_ids)
-    _replace_links(session, ServiceFunction, "function_id", service.id, data.function_ids)
+    wanted = ServiceLinks(frozenset(data.entity_ids), frozenset(data.function_ids))
+    _replace_links(
+        session, ServiceEntity, "entity_id", service.id, stored.entity_ids, wanted.entity_ids
+    )
+    _replace_links(
+        session,
+        ServiceFunction,
+        "function_id",
+        service.id,
+        stored.function_ids,
+        wanted.function_ids,
+    )
+    return wanted
 
 
-def _replace_links(session: Session, model, column: str, service_id: int, ids: list[int]):
-    current = {
-        getattr(link, column): link
-        for link in session.exec(select(model).where(model.service_id == service_id))
-    }
-    for stale in set(current) - set(ids):
-        session.delete(current[stale])
-    for new in sorted(set(ids) - set(current)):
+def _replace_links(
+    session: Session, model, column: str, service_id: int, stored: frozenset, wanted: frozenset
+) -> None:
+    for stale in stored - wanted:
+        session.delete(session.get(model, (service_id, stale)))
+    for new in sorted(wanted - stored):
         session.add(model(service_id=service_id, **{column: new}))
     session.flush()
 
@@ -322,11 +352,12 @@ def save_service(
             **asdict(data.intake),
             name=data.name,
         )
-        before: dict[str, Any] = {}
+        stored, before = ServiceLinks(), {}
     else:
-        before = service_state(session, service)
-    _apply_service(session, service, data)
-    changes = diff(before, service_state(session, service))
+        stored = ServiceLinks.stored(session, service.id)
+        before = service_state(session, service, stored)
+    links = _apply_service(session, service, data, stored)
+    changes = diff(before, service_state(session, service, links))
     if changes:
         service.updated_at = now
         session.add(service)
