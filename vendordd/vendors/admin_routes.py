@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
-from sqlmodel import select
 
 from vendordd.auth.access import roles
 from vendordd.auth.services import actor_for
@@ -43,7 +42,7 @@ def entities():
             db.commit()
             flash(f"Entity {entity.name} added.", "success")
             return redirect(url_for("vendors.entities"))
-    rows = db.exec(select(Entity).order_by(Entity.is_active.desc(), Entity.name)).all()
+    rows = queries.reference_list(db, Entity)
     usage = queries.usage_counts(db, ServiceEntity, ServiceEntity.entity_id)
     page = render_template(
         "vendors/entities.html", entities=rows, usage=usage, regimes=REGIMES, form=form
@@ -94,9 +93,7 @@ def functions():
             db.commit()
             flash(f"Business function {function.name} added.", "success")
             return redirect(url_for("vendors.functions"))
-    rows = db.exec(
-        select(BusinessFunction).order_by(BusinessFunction.is_active.desc(), BusinessFunction.name)
-    ).all()
+    rows = queries.reference_list(db, BusinessFunction)
     usage = queries.usage_counts(db, ServiceFunction, ServiceFunction.function_id)
     page = render_template("vendors/functions.html", functions=rows, usage=usage, form=form)
     return page, form_status(form)

@@ -280,6 +280,11 @@ def usable_reference(session: Session, model, *, keep_ids: Iterable[int] = ()) -
     )
 
 
+def reference_list(session: Session, model) -> list:
+    """Entities or business functions for their admin page: active first, then by name."""
+    return list(session.exec(select(model).order_by(model.is_active.desc(), model.name)))
+
+
 def usage_counts(session: Session, link_model, column) -> dict[int, int]:
     """How many services use each entity or business function."""
     rows = session.exec(select(column, func.count()).group_by(column)).all()

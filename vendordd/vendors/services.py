@@ -108,6 +108,22 @@ def _check_unique(session: Session, data: VendorData, vendor_id: int | None) -> 
             raise VendorError(f"Vendor {same_lei.display_name} already has this LEI.", "lei")
 
 
+def _audit_vendor(
+    session: Session, vendor: Vendor, action: str, *, actor: Actor, now: datetime, changes: dict
+) -> None:
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        object_type="vendor",
+        object_id=vendor.id,
+        object_label=vendor.display_name,
+        vendor_id=vendor.id,
+        now=now,
+        changes=changes,
+    )
+
+
 def create_vendor(session: Session, *, data: VendorData, actor: Actor, now: datetime) -> Vendor:
     """Onboard a vendor as a prospect."""
     data = _normalised(data)
@@ -121,14 +137,11 @@ def create_vendor(session: Session, *, data: VendorData, actor: Actor, now: date
     )
     session.add(vendor)
     session.flush()
-    record_event(
+    _audit_vendor(
         session,
+        vendor,
+        "vendor.created",
         actor=actor,
-        action="vendor.created",
-        object_type="vendor",
-        object_id=vendor.id,
-        object_label=vendor.display_name,
-        vendor_id=vendor.id,
         now=now,
         changes=diff({}, vendor_state(vendor)),
     )
@@ -149,17 +162,7 @@ def update_vendor(
     if changes:
         vendor.updated_at = now
         session.add(vendor)
-        record_event(
-            session,
-            actor=actor,
-            action="vendor.updated",
-            object_type="vendor",
-            object_id=vendor.id,
-            object_label=vendor.display_name,
-            vendor_id=vendor.id,
-            now=now,
-            changes=changes,
-        )
+        _audit_vendor(session, vendor, "vendor.updated", actor=actor, now=now, changes=changes)
     return changes
 
 
@@ -176,14 +179,11 @@ def change_status(
         )
     before, vendor.status, vendor.updated_at = vendor.status, status, now
     session.add(vendor)
-    record_event(
+    _audit_vendor(
         session,
+        vendor,
+        "vendor.status_changed",
         actor=actor,
-        action="vendor.status_changed",
-        object_type="vendor",
-        object_id=vendor.id,
-        object_label=vendor.display_name,
-        vendor_id=vendor.id,
         now=now,
         changes={"status": [before, status]},
     )
@@ -384,14 +384,6 @@ def refresh_vendor_tier(session: Session, *, vendor: Vendor, actor: Actor, now: 
         return
     before, vendor.tier, vendor.updated_at = vendor.tier, tier, now
     session.add(vendor)
-    record_event(
-        session,
-        actor=actor,
-        action="vendor.retiered",
-        object_type="vendor",
-        object_id=vendor.id,
-        object_label=vendor.display_name,
-        vendor_id=vendor.id,
-        now=now,
-        changes={"tier": [before, tier]},
+    _audit_vendor(
+        session, vendor, "vendor.retiered", actor=actor, now=now, changes={"tier": [before, tier]}
     )
