@@ -9,12 +9,13 @@ from collections.abc import Iterator
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 
 from vendordd.audit.models import GENESIS_HASH
 from vendordd.db import make_engine
-from vendordd.migrations import upgrade
+from vendordd.migrations import alembic_config, upgrade
 from vendordd.schema import metadata
 
 TEST_URL = os.environ.get("VENDORDD_TEST_DATABASE_URL", "")
@@ -71,7 +72,10 @@ def test_upgrade_twice_is_a_no_op_and_keeps_the_genesis_head(fresh_engine):
     upgrade(fresh_engine)
     upgrade(fresh_engine)
     with fresh_engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == [("0001",)]
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert versions == [
+            (ScriptDirectory.from_config(alembic_config(fresh_engine)).get_current_head(),)
+        ]
         head = conn.execute(text("SELECT id, seq, hash FROM audit_head")).all()
     assert head == [(1, 0, GENESIS_HASH)]
     assert drift(fresh_engine) == []

@@ -2,9 +2,21 @@
 
 from sqlmodel import SQLModel
 
+from vendordd.assessments import models as assessment_models
 from vendordd.audit import models as audit_models
 from vendordd.auth import models as auth_models
+from vendordd.concentration import models as concentration_models
+from vendordd.questionnaires import models as questionnaire_models
+from vendordd.settings import models as setting_models
 from vendordd.vendors import models as vendor_models
 
 metadata = SQLModel.metadata
-MODEL_MODULES = (auth_models, audit_models, vendor_models)
+MODEL_MODULES = (
+    auth_models,
+    audit_models,
+    vendor_models,
+    questionnaire_models,
+    concentration_models,
+    assessment_models,
+    setting_models,
+)

@@ -1,0 +1,1 @@
+"""Assessments: a questionnaire version issued to a vendor, its answers and their score."""

@@ -1,0 +1,1 @@
+"""Providers (model developers, hosting platforms, clouds) and concentration across the book."""

@@ -1,0 +1,1 @@
+"""Questionnaires as versioned data: format, loading, versions and the XLSX round trip."""
