@@ -29,6 +29,7 @@ PACKAGED = [
     "vendordd/questionnaires/README.md",
     "vendordd/migrations/env.py",
     "vendordd/migrations/script.py.mako",
+    "vendordd/concentration/providers_seed.yaml",
 ]
 # Runs inside the fresh virtualenv: the installed app serves its pages through the test client.
 SMOKE = """

@@ -13,6 +13,7 @@ PROVIDER_KINDS = {
     "hosting_platform": "Model hosting platform",
     "cloud": "Cloud provider",
     "other": "Other service (vector store, guardrail, embedding, …)",
+    "parent_company": "Ultimate parent company",
 }
 
 

@@ -1,0 +1,60 @@
+"""Institution settings: admins change them; risk and auditors read them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+
+from vendordd.auth.access import roles
+from vendordd.auth.models import Role
+from vendordd.auth.services import actor_for
+from vendordd.db import get_session
+from vendordd.dbtypes import utcnow
+from vendordd.settings.forms import data_location_form, submitted_policy
+from vendordd.settings.services import PolicyError, data_location_policy, set_data_location_policy
+from vendordd.vendors.intake import DATA_CLASSES
+from vendordd.vendors.routes import form_status
+from vendordd.vendors.validation import countries
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.get("/data-location")
+@roles(Role.RISK, Role.AUDITOR)
+def data_location():
+    policy = data_location_policy(get_session())
+    return _page(policy, data_location_form(policy))
+
+
+@bp.post("/data-location")
+@roles()
+def data_location_save():
+    db = get_session()
+    policy = data_location_policy(db)
+    form = data_location_form(policy)
+    if form.validate_on_submit():
+        try:
+            changed = set_data_location_policy(
+                db, policy=submitted_policy(form), actor=actor_for(g.user), now=utcnow()
+            )
+        except PolicyError as exc:
+            for data_class, problem in exc.problems.items():
+                form[data_class].errors.append(problem)
+        else:
+            db.commit()
+            flash(
+                "Data-location policy saved." if changed else "No changes to save.",
+                "success" if changed else "info",
+            )
+            return redirect(url_for("settings.data_location"))
+    return _page(policy, form), form_status(form)
+
+
+def _page(policy: dict[str, frozenset[str]], form):
+    return render_template(
+        "settings/data_location.html",
+        policy=policy,
+        form=form,
+        data_classes=DATA_CLASSES,
+        country_names=countries(),
+        can_edit=g.user.role == Role.ADMIN,
+    )
