@@ -1,0 +1,243 @@
+"""A definition compiled once into a plan of plain tuples and closures, cached per definition.
+
+Scoring runs for many responses against few definitions and few context profiles (tier,
+regimes, data class, use case, criticality), so the work that depends only on those is done
+once per profile: which questions and rules are in play, their conditions with the context
+tests already decided, and the records of questions whose outcome does not depend on the
+answer's value.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from vendordd.questionnaires.schema import Definition, Question
+from vendordd.scoring.conditions import ALWAYS, Node, compile_condition, specialise
+from vendordd.scoring.context import Context
+from vendordd.scoring.points import Scorer, compile_scorer
+from vendordd.scoring.result import (
+    HIDDEN,
+    MISSING,
+    NA,
+    OUT_OF_SCOPE,
+    SKIPPED,
+    UNSCORED,
+    Hit,
+    QuestionScore,
+)
+
+Profile = tuple[str, frozenset[str], str, str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    tiers: frozenset[str]
+    when: Node
+    is_knockout: bool  # else a red flag
+    hit: Hit  # what the result lists when the rule fires
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPlan:
+    index: int  # position in the file
+    key: str
+    domain_index: int  # the domain's position in the file
+    tiers: frozenset[str]
+    regimes: frozenset[str]  # empty: every regime
+    show_if: Node | None
+    scorer: Scorer | None
+    allow_na: bool
+    # Records that do not depend on the answer's value: out of scope, hidden, n/a,
+    # unanswered (missing or skipped), unscored.
+    fixed: tuple[QuestionScore, ...]
+    rules: tuple[RulePlan, ...]
+
+    def in_scope(self, tier: str, regimes: frozenset[str]) -> bool:
+        return tier in self.tiers and (not self.regimes or not self.regimes.isdisjoint(regimes))
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one context profile leaves in play, as the plain tuples the engine unpacks."""
+
+    # Per question in play, in evaluation order (show_if targets first): (position in the
+    # file, key, domain position, show_if as key/values/test (see conditions.Check), scorer,
+    # allow_na, fixed records).
+    steps: tuple[tuple, ...]
+    # Per question: out-of-scope and never-shown records in place; None where steps decide.
+    records: tuple[QuestionScore | None, ...]
+    # Per rule in play, in file order: (position of its question, key/values/test of its
+    # condition, is_knockout, hit).
+    rules: tuple[tuple, ...]
+    domain_of: tuple[int, ...]  # per question (file order): its domain's position
+    # Per domain: positions of its questions in play, in evaluation order (the order the
+    # engine adds their earned points in).
+    domain_steps: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    # No reference to the definition: the cache must not keep it alive.
+    questions: tuple[QuestionPlan, ...]  # in evaluation order
+    domains: tuple[tuple[str, str, int], ...]  # (key, title, weight)
+    scopes: dict[Profile, Scope] = field(default_factory=dict)
+
+    def scope(self, context: Context) -> Scope:
+        """What is in play for the context's profile (worked out once per profile)."""
+        profile = (
+            context.tier,
+            context.regimes,
+            context.data_class,
+            context.use_case,
+            context.is_critical,
+        )
+        found = self.scopes.get(profile)
+        if found is None:
+            found = self.scopes[profile] = self._scope(context)
+        return found
+
+    def _scope(self, context: Context) -> Scope:
+        steps, rules = [], []
+        records: list[QuestionScore | None] = [None] * len(self.questions)
+        for plan in self.questions:
+            if not plan.in_scope(context.tier, context.regimes):
+                records[plan.index] = plan.fixed[0]
+                continue
+            show = ALWAYS if plan.show_if is None else specialise(plan.show_if, context)
+            if show is None:
+                records[plan.index] = plan.fixed[1]
+                continue
+            step = (plan.index, plan.key, plan.domain_index, *show, plan.scorer, plan.allow_na)
+            steps.append((*step, plan.fixed))
+            for rule in plan.rules:
+                check = specialise(rule.when, context) if context.tier in rule.tiers else None
+                if check is not None:
+                    rules.append((plan.index, *check, rule.is_knockout, rule.hit))
+        # File order; on each question its knockouts, then its red flags, as listed.
+        rules.sort(key=lambda rule: rule[0])
+        domain_of = [0] * len(self.questions)
+        for plan in self.questions:
+            domain_of[plan.index] = plan.domain_index
+        return Scope(
+            steps=tuple(steps),
+            records=tuple(records),
+            rules=tuple(rules),
+            domain_of=tuple(domain_of),
+            domain_steps=tuple(
+                tuple(step[0] for step in steps if step[2] == domain)
+                for domain in range(len(self.domains))
+            ),
+        )
+
+
+T = TypeVar("T")
+_PLANS: dict[int, tuple[weakref.ref, Plan]] = {}
+
+
+def per_definition(
+    cache: dict[int, tuple[weakref.ref, T]],
+    definition: Definition,
+    build: Callable[[Definition], T],
+) -> T:
+    """What `build` makes of a definition, made once and dropped with the definition.
+
+    Keyed by identity: definitions are not hashable, and the published-version cache hands out
+    one object per content.
+    """
+    key = id(definition)
+    cached = cache.get(key)
+    if cached is not None and cached[0]() is definition:
+        return cached[1]
+    built = build(definition)
+    cache[key] = (weakref.ref(definition, lambda _ref: cache.pop(key, None)), built)
+    return built
+
+
+def plan_for(definition: Definition) -> Plan:
+    """The compiled plan of a definition."""
+    return per_definition(_PLANS, definition, _compile)
+
+
+def _compile(definition: Definition) -> Plan:
+    domains = {domain.key: number for number, domain in enumerate(definition.domains)}
+    unknown = sorted({question.domain for question in definition.questions} - set(domains))
+    if unknown:
+        raise ValueError(f"questions name unknown domains: {', '.join(unknown)}")
+    index = {question.key: number for number, question in enumerate(definition.questions)}
+    return Plan(
+        questions=tuple(
+            _question(definition, question, index[question.key], domains[question.domain])
+            for question in _evaluation_order(definition)
+        ),
+        domains=tuple((domain.key, domain.title, domain.weight) for domain in definition.domains),
+    )
+
+
+def _question(
+    definition: Definition, question: Question, index: int, domain_index: int
+) -> QuestionPlan:
+    questions = definition.by_key
+    rules = tuple(
+        RulePlan(
+            frozenset(rule.tiers),
+            compile_condition(rule.when, questions),
+            is_knockout,
+            Hit(question.key, rule.message),
+        )
+        for is_knockout, listed in ((True, question.knockouts), (False, question.red_flags))
+        for rule in listed
+    )
+    return QuestionPlan(
+        index=index,
+        key=question.key,
+        domain_index=domain_index,
+        tiers=frozenset(question.applies.tiers),
+        regimes=frozenset(question.applies.regimes),
+        show_if=compile_condition(question.show_if, questions) if question.show_if else None,
+        scorer=compile_scorer(question),
+        allow_na=question.allow_na,
+        fixed=_fixed(question),
+        rules=rules,
+    )
+
+
+def _fixed(question: Question) -> tuple[QuestionScore, ...]:
+    key, domain = question.key, question.domain
+    weight = question.scoring.weight if question.scoring else 0
+    missing = QuestionScore(key, domain, MISSING, 0, weight, 0.0, weight, None)
+    return (
+        QuestionScore(key, domain, OUT_OF_SCOPE, None, weight, 0.0, 0, None),
+        QuestionScore(key, domain, HIDDEN, None, weight, 0.0, 0, None),
+        QuestionScore(key, domain, NA, None, weight, 0.0, 0, None),
+        missing if question.required else missing._replace(state=SKIPPED, points=None, maximum=0),
+        QuestionScore(key, domain, UNSCORED, None, weight, 0.0, 0, None),
+    )
+
+
+def _evaluation_order(definition: Definition) -> list[Question]:
+    """File order, except that a question's show_if targets are decided before it.
+
+    The loader rejects show_if cycles; should one reach here anyway, the question closing the
+    loop is decided first and sees no answer from the rest of the loop.
+    """
+    order: list[Question] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(question: Question) -> None:
+        if question.key in placed or question.key in visiting:
+            return
+        visiting.add(question.key)
+        for key in sorted(question.show_if.questions()) if question.show_if else ():
+            if key in definition.by_key:
+                place(definition.by_key[key])
+        visiting.discard(question.key)
+        placed.add(question.key)
+        order.append(question)
+
+    for question in definition.questions:
+        place(question)
+    return order
