@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
 from tests.conftest import NOW, PASSWORD, SYSTEM
+from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
@@ -65,6 +66,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     # audit trail
     "audit.index": AUDIT,
     "audit.export": AUDIT,
+    # settings: admin changes them, risk and auditors read them
+    "settings.data_location": frozenset({"admin", "risk", "auditor"}),
+    "settings.data_location_save": ADMIN,
+    # questionnaires: read-only pages for every staff role
+    "questionnaires.index": STAFF,
+    "questionnaires.detail": STAFF,
+    "questionnaires.xlsx": STAFF,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -99,7 +107,7 @@ class Call:
 
 
 @pytest.fixture
-def objects(db, make_user) -> dict[str, int]:
+def objects(db, make_user, tmp_path) -> dict[str, int | str]:
     """One of each object a URL can name, by URL parameter."""
     colleague = make_user("risk", email="colleague@bank.example", name="Colleague")
     add_reference_data(db)
@@ -115,6 +123,7 @@ def objects(db, make_user) -> dict[str, int]:
         now=NOW,
     )
     db.commit()
+    publish(db, tmp_path / "questionnaires", mini())
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -126,10 +135,12 @@ def objects(db, make_user) -> dict[str, int]:
         "function_id": db.exec(select(BusinessFunction)).first().id,
         "user_id": colleague.id,
         "event_id": import_event.id,
+        "key": "mini",
+        "version": "1.0.0",
     }
 
 
-def calls(app, params: dict[str, int]) -> list[Call]:
+def calls(app, params: dict[str, int | str]) -> list[Call]:
     """GET for every endpoint that answers it, else POST; logout last (it ends the session)."""
     result = []
     with app.test_request_context():

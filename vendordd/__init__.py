@@ -14,6 +14,9 @@ from vendordd.resources import resource_dir
 def create_app(config: dict | None = None) -> Flask:
     """Build the web application from the environment, with optional overrides (tests)."""
     settings = Config.from_env().with_overrides(config or {}).finalise()
+    from vendordd.questionnaires.services import validate_at_startup
+
+    validate_at_startup(settings.questionnaires_path)
     app = Flask(
         __name__,
         template_folder=str(resource_dir("templates")),
@@ -39,6 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     from vendordd.auth.access import check_declarations, load_user
     from vendordd.auth.routes import bp as auth_bp
     from vendordd.cli import cli
+    from vendordd.questionnaires.routes import bp as questionnaires_bp
+    from vendordd.settings.routes import bp as settings_bp
     from vendordd.vendors.routes import bp as vendors_bp
 
     db.init_app(app)
@@ -46,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     web.init_app(app)
     app.before_request(load_user)
-    for blueprint in (auth_bp, vendors_bp, audit_bp):
+    for blueprint in (auth_bp, vendors_bp, audit_bp, settings_bp, questionnaires_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli)
     check_declarations(app)

@@ -15,18 +15,20 @@ from vendordd.auth.passwords import password_problem
 from vendordd.auth.services import UserError, create_user
 from vendordd.db import engine, job_session
 from vendordd.dbtypes import utcnow
+from vendordd.questionnaires.commands import questionnaires as questionnaires_cli
 
 cli = AppGroup("vendordd", help="Due diligence on GenAI vendors.")
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Staff users.")
 audit_cli = AppGroup("audit", help="The audit trail.")
-for group in (db_cli, users_cli, audit_cli):
+for group in (db_cli, users_cli, audit_cli, questionnaires_cli):
     cli.add_command(group)
 
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
-    """Create the database schema, or upgrade it to the latest version."""
+    """Create or upgrade the database schema, then add any missing seed providers."""
+    from vendordd.concentration.services import seed_providers
     from vendordd.migrations import upgrade
 
     where = engine().url.render_as_string()  # the password stays hidden
@@ -34,7 +36,12 @@ def db_upgrade() -> None:
         upgrade(engine())
     except OperationalError as exc:
         raise click.ClickException(f"Cannot open the database at {where}: {exc.orig}") from None
-    click.echo(f"Database at {where} is up to date.")
+    with job_session() as session:
+        added = seed_providers(session, now=utcnow(), actor=Actor.system("cli"))
+    click.echo(
+        f"Database at {where}: {added} provider{'s' if added != 1 else ''} added to the "
+        "registry; everything is up to date."
+    )
 
 
 def _check_email(_ctx, _param, value: str) -> str:

@@ -49,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VENDORDD_PAGE_SIZE", "50", "Rows per page in lists."),
     Setting("VENDORDD_REPORTING_CURRENCY", "USD", "Currency of annual spend figures."),
     Setting("VENDORDD_IMPORT_MAX_ROWS", "5000", "Largest bulk-onboarding file, in data rows."),
+    Setting(
+        "VENDORDD_QUESTIONNAIRES_PATH",
+        "the shipped `questionnaires/`",
+        "Folder of questionnaire definitions (`*.yaml`), validated at start-up and published "
+        "by `vendordd questionnaires publish`.",
+    ),
 )
 
 
@@ -66,6 +72,8 @@ class Config:
     page_size: int = 50
     reporting_currency: str = "USD"
     import_max_rows: int = 5000
+    # None: the questionnaires/ folder shipped with vendordd.
+    questionnaires_path: Path | None = None
     testing: bool = False
     csrf_enabled: bool = True
 
@@ -78,6 +86,7 @@ class Config:
         """Build settings from VENDORDD_* variables, validating each one."""
         env = os.environ if environ is None else environ
         instance = Path(env.get("VENDORDD_INSTANCE_PATH", "instance")).resolve()
+        questionnaires = env.get("VENDORDD_QUESTIONNAIRES_PATH")
         return cls(
             env=env.get("VENDORDD_ENV", "development"),
             secret_key=env.get("VENDORDD_SECRET_KEY", ""),
@@ -89,6 +98,7 @@ class Config:
             page_size=_int(env, "VENDORDD_PAGE_SIZE", 50, minimum=1),
             reporting_currency=env.get("VENDORDD_REPORTING_CURRENCY", "USD"),
             import_max_rows=_int(env, "VENDORDD_IMPORT_MAX_ROWS", 5000, minimum=1),
+            questionnaires_path=Path(questionnaires).resolve() if questionnaires else None,
         )
 
     def with_overrides(self, overrides: dict) -> Config:
