@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
+from tests.assessments.helpers import scored_assessment
 from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
 from tests.conftest import NOW, PASSWORD, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
@@ -73,6 +74,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "questionnaires.index": STAFF,
     "questionnaires.detail": STAFF,
     "questionnaires.xlsx": STAFF,
+    # assessments: every staff role reads scores
+    "assessments.detail": STAFF,
+    "assessments.xlsx": STAFF,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -124,6 +128,7 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
     )
     db.commit()
     publish(db, tmp_path / "questionnaires", mini())
+    assessment = scored_assessment(db, vendor, {"EG-01": "yes", "DR-01": "HK"})
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -137,6 +142,7 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
         "event_id": import_event.id,
         "key": "mini",
         "version": "1.0.0",
+        "assessment_id": assessment.id,
     }
 
 

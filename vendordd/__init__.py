@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     from vendordd import db, templating, web
+    from vendordd.assessments.routes import bp as assessments_bp
     from vendordd.audit.routes import bp as audit_bp
     from vendordd.auth.access import check_declarations, load_user
     from vendordd.auth.routes import bp as auth_bp
@@ -51,7 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     web.init_app(app)
     app.before_request(load_user)
-    for blueprint in (auth_bp, vendors_bp, audit_bp, settings_bp, questionnaires_bp):
+    blueprints = (auth_bp, vendors_bp, audit_bp, settings_bp, questionnaires_bp, assessments_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(cli)
     check_declarations(app)

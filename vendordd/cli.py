@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy.exc import OperationalError
 
+from vendordd.assessments.commands import assessments as assessments_cli
 from vendordd.audit.services import Actor, verify_chain
 from vendordd.auth.forms import EMAIL_PATTERN
 from vendordd.auth.models import Role
@@ -21,7 +22,7 @@ cli = AppGroup("vendordd", help="Due diligence on GenAI vendors.")
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Staff users.")
 audit_cli = AppGroup("audit", help="The audit trail.")
-for group in (db_cli, users_cli, audit_cli, questionnaires_cli):
+for group in (db_cli, users_cli, audit_cli, questionnaires_cli, assessments_cli):
     cli.add_command(group)
 
 

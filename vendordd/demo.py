@@ -8,9 +8,12 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from vendordd.assessments.demo import load_demo_assessments
 from vendordd.audit.services import Actor
 from vendordd.auth.models import Role, User
 from vendordd.auth.services import create_user
+from vendordd.concentration.services import seed_providers
+from vendordd.questionnaires.services import PUBLISHED, publish_all
 from vendordd.vendors import demo as book
 from vendordd.vendors import reference, services
 from vendordd.vendors.models import BusinessFunction, Entity, Vendor
@@ -38,7 +41,11 @@ class DemoReport:
     created: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str) -> None:
-        self.created[kind] = self.created.get(kind, 0) + 1
+        self.add(kind, 1)
+
+    def add(self, kind: str, number: int) -> None:
+        if number:
+            self.created[kind] = self.created.get(kind, 0) + number
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {kind}" for kind, n in self.created.items()) or "nothing new"
@@ -57,6 +64,10 @@ def has_users(session: Session) -> bool:
 def load_demo(session: Session, *, now: datetime) -> DemoReport:
     """Create whatever part of the demo book is missing; never changes existing rows."""
     actor, report = Actor.system("demo"), DemoReport()
+    report.add("providers", seed_providers(session, now=now, actor=actor))
+    report.add(
+        "questionnaire versions", publish_all(session, now=now, actor=actor).count(PUBLISHED)
+    )
     users = _users(session, actor, now, report)
     entities = _entities(session, actor, now, report)
     functions = _functions(session, actor, now, report)
@@ -116,6 +127,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
         for step in STATUS_PATH[status]:
             services.change_status(session, vendor=vendor, status=step, actor=actor, now=now)
         report.count("vendors")
+    report.add("assessments", load_demo_assessments(session, now=now, actor=actor))
     return report
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,14 +17,17 @@ from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from vendordd.assessments.models import Answer, Assessment
+from vendordd.assessments.services import stored_answers
 from vendordd.audit.services import Actor, record_event
 from vendordd.questionnaires.answers import NA, NA_TEXT, AnswerError, parse_answer
 from vendordd.questionnaires.schema import Definition, Question
 from vendordd.questionnaires.services import definition_for
-from vendordd.scoring import ENGINE_VERSION, Context, score
+from vendordd.scoring import ENGINE_VERSION, Context, ScoreResult, score
 from vendordd.scoring.result import BLOCKED
+from vendordd.settings.services import data_location_policy
 from vendordd.vendors.validation import countries
 
+SCORED_ACTION = "assessment.scored"
 RESCORED_ACTION = "assessment.rescored"
 # Assessments per round trip: large enough to amortise the queries, small enough that a book of
 # any size never sits in memory at once.
@@ -44,6 +48,67 @@ def assessment_context(
         is_critical=assessment.is_critical,
         allowed_countries=allowed_countries,
     )
+
+
+def score_assessment(
+    session: Session, *, assessment: Assessment, now: datetime, actor: Actor
+) -> ScoreResult:
+    """Score one assessment as of `now` with today's data-location policy, and store the result."""
+    definition = definition_for(session, assessment.questionnaire_version_id)
+    stored = stored_answers(session, assessment_id=assessment.id)
+    answers, unreadable = _checked(definition, _readers(definition), stored)
+    context = assessment_context(
+        assessment, allowed_countries=data_location_policy(session), as_of=now.date()
+    )
+    result = score(definition, answers, context)
+    before = (assessment.score_percent, assessment.outcome)
+    assessment.score, assessment.score_percent = result.to_json(), result.overall
+    assessment.outcome, assessment.scored_at = result.outcome, now
+    session.add(assessment)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action=SCORED_ACTION,
+        object_type="assessment",
+        object_id=assessment.id,
+        object_label=f"Assessment {assessment.id}",
+        vendor_id=assessment.vendor_id,
+        now=now,
+        changes={
+            "score_percent": [before[0], result.overall],
+            "outcome": [before[1], result.outcome],
+            "residual_rating": result.residual_rating,
+            "engine_version": ENGINE_VERSION,
+            "unreadable_answers": unreadable,
+        },
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """A stored score beside the assessment's answers scored again in the stored context."""
+
+    stored: ScoreResult
+    again: ScoreResult  # carries the explanation of every figure
+
+    @property
+    def is_current(self) -> bool:
+        """Whether scoring again gives exactly the stored figures (same answers and engine)."""
+        return self.again == self.stored
+
+
+def score_again(session: Session, *, assessment: Assessment) -> Rescored | None:
+    """The stored score and its explanation, rebuilt from the answers; None when unscored."""
+    if assessment.score is None:
+        return None
+    stored = ScoreResult.from_json(assessment.score)
+    definition = definition_for(session, assessment.questionnaire_version_id)
+    answers, _unreadable = _checked(
+        definition, _readers(definition), stored_answers(session, assessment_id=assessment.id)
+    )
+    return Rescored(stored, score(definition, answers, stored.context))
 
 
 def rescore_all(

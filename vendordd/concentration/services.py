@@ -98,3 +98,8 @@ def provider_names(session: Session) -> list[str]:
         .order_by(func.lower(Provider.name))
     )
     return list(rows.all())
+
+
+def provider_labels(session: Session) -> dict[str, str]:
+    """Provider key -> name, to show stored provider answers by name."""
+    return dict(session.exec(select(Provider.key, Provider.name)).all())

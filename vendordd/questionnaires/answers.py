@@ -109,11 +109,10 @@ def dump_answer(value: Any) -> Any:
 
 
 def _is_blank(raw: Any) -> bool:
-    return (
-        raw is None
-        or (isinstance(raw, str | list | tuple) and not raw)
-        or (isinstance(raw, str) and not raw.strip())
-    )
+    """None, blank text, or a list of nothing but blanks (such as [""])."""
+    if isinstance(raw, list | tuple):
+        return all(_is_blank(part) for part in raw)
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _value(item: Question | Column, raw: Any, providers: Mapping[str, str] | None) -> Any:

@@ -18,6 +18,7 @@ from vendordd.dbtypes import utcnow
 from vendordd.questionnaires.diff import diff_definitions
 from vendordd.questionnaires.loading import questionnaire_files
 from vendordd.questionnaires.models import QuestionnaireVersion
+from vendordd.questionnaires.score_command import score_command
 from vendordd.questionnaires.services import (
     REFUSED,
     UNCHANGED,
@@ -161,5 +162,4 @@ def _version(session: Session, key: str, version: str | None) -> QuestionnaireVe
     )
 
 
-# Further verbs written elsewhere join the group here, e.g. `questionnaires.add_command(score)`
-# for `vendordd questionnaires score` (vendordd/questionnaires/score_command.py).
+questionnaires.add_command(score_command)

@@ -9,6 +9,7 @@ from typing import Any
 import click
 import yaml
 from flask import current_app
+from flask.cli import with_appcontext
 
 from vendordd.concentration.services import provider_lookup
 from vendordd.db import job_session
@@ -23,6 +24,7 @@ from vendordd.vendors.intake import DATA_CLASSES, REGIMES, USE_CASES
 
 
 @click.command("score")
+@with_appcontext
 @click.argument("answer_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tier", type=click.Choice(TIERS), help="Default: the file's context.")
 @click.option(

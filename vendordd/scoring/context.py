@@ -9,12 +9,13 @@ from datetime import date
 from vendordd.questionnaires.schema import TIERS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Context:
     """The scoring context: tier, regimes, data class, use case, criticality, date and policy.
 
     `allowed_countries` is the data-location policy: data class -> allowed ISO alpha-2 codes; a
-    class that is absent (or has an empty set) has no restriction.
+    class that is absent (or has an empty set) has no restriction. Two contexts are equal when
+    they score alike: the policy counts only for the context's own data class.
     """
 
     tier: str
@@ -23,7 +24,27 @@ class Context:
     data_class: str = "internal"
     use_case: str = "internal_productivity"
     is_critical: bool = False
-    allowed_countries: Mapping[str, frozenset[str]] = field(default_factory=dict, hash=False)
+    allowed_countries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def _scored(self) -> tuple:
+        allowed = self.allowed_countries.get(self.data_class) or frozenset()
+        return (
+            self.tier,
+            self.as_of,
+            self.regimes,
+            self.data_class,
+            self.use_case,
+            self.is_critical,
+            allowed,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Context):
+            return NotImplemented
+        return self._scored() == other._scored()
+
+    def __hash__(self) -> int:
+        return hash(self._scored())
 
     def __post_init__(self) -> None:
         if self.tier not in TIERS:

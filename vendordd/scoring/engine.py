@@ -41,8 +41,7 @@ from vendordd.questionnaires.answers import NA as NA_ANSWER
 from vendordd.questionnaires.schema import Definition
 from vendordd.scoring.context import Context
 from vendordd.scoring.explain import explain
-from vendordd.scoring.plan import Scope, plan_for
-from vendordd.scoring.points import Choices
+from vendordd.scoring.plan import CALL, CONSTANT, LOOKUP, Scope, plan_for
 from vendordd.scoring.residual import INHERENT_LEVELS, RATINGS, residual_level
 from vendordd.scoring.result import (
     BLOCKED,
@@ -68,30 +67,32 @@ def score(definition: Definition, answers: Mapping[str, Any], context: Context) 
     earned_by_domain = [0.0] * len(plan.domains)
     maximum_by_domain = [0] * len(plan.domains)
     seen: dict[str, Any] = {}
-    # The hot loop: conditions.Check and points.Choices are inlined rather than called.
+    # The hot loop: conditions.Check and the scorer forms of points.py are inlined.
     for step in scope.steps:
-        index, key, at, show_key, show_values, show_test, scorer, allow_na, fixed = step
+        index, key, at, show_key, show_values, show_test, scorer, form, hidden, absent, na = step
         if (show_key is not None and seen.get(show_key) not in show_values) or (
             show_test is not None and not show_test(seen, context)
         ):
-            records[index] = fixed[1]
+            records[index] = hidden
             continue
         value = answers.get(key)
-        if value is None or (value is NA_ANSWER and not allow_na):
-            record = records[index] = fixed[3] if scorer is not None else fixed[4]
+        if value is None or value is NA_ANSWER:
+            record = records[index] = absent if value is None else na
             maximum_by_domain[at] += record[6]
-        elif value is NA_ANSWER:
-            records[index] = fixed[2] if scorer is not None else fixed[4]
+            continue
+        seen[key] = value
+        if form == LOOKUP:
+            record = scorer[value]
+        elif form == CONSTANT:
+            record = scorer
+        elif form == CALL:
+            record = scorer(value, context)
         else:
-            seen[key] = value
-            if scorer is None:
-                records[index] = fixed[4]
-            else:
-                record = records[index] = (
-                    scorer[value] if type(scorer) is Choices else scorer(value, context)
-                )
-                earned_by_domain[at] += record[5]
-                maximum_by_domain[at] += record[6]
+            records[index] = absent
+            continue
+        records[index] = record
+        earned_by_domain[at] += record[5]
+        maximum_by_domain[at] += record[6]
 
     knockouts: list[Hit] = []
     red_flags: list[Hit] = []
@@ -135,6 +136,7 @@ def score(definition: Definition, answers: Mapping[str, Any], context: Context) 
         inherent_level=INHERENT_LEVELS[context.tier],
         residual_level=level,
         residual_rating=RATINGS[level],
+        context=context,
         lines=partial(explain, definition, dict(answers), context),
     )
 

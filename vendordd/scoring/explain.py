@@ -18,7 +18,7 @@ from vendordd.scoring.conditions import outside_policy
 from vendordd.scoring.context import Context
 from vendordd.scoring.plan import per_definition
 from vendordd.scoring.points import Bound, band_bounds, find_band, measured
-from vendordd.scoring.residual import ADEQUATE, DASH, STRONG, band_words
+from vendordd.scoring.residual import DASH, band_shift, band_words
 from vendordd.scoring.result import (
     ANSWERED,
     HIDDEN,
@@ -228,7 +228,7 @@ def _residual_line(context: Context, result: ScoreResult) -> str:
     if (
         result.overall is not None
         and result.residual_level == result.inherent_level
-        and (result.overall >= STRONG or result.overall < ADEQUATE)
+        and band_shift(result.overall) != 0
     ):
         held = f", held at {result.residual_level} (the scale runs 1{DASH}4)"
     return (

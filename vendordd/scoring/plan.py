@@ -17,7 +17,7 @@ from typing import TypeVar
 from vendordd.questionnaires.schema import Definition, Question
 from vendordd.scoring.conditions import ALWAYS, Node, compile_condition, specialise
 from vendordd.scoring.context import Context
-from vendordd.scoring.points import Scorer, compile_scorer
+from vendordd.scoring.points import Lookup, Scorer, compile_scorer
 from vendordd.scoring.result import (
     HIDDEN,
     MISSING,
@@ -30,6 +30,8 @@ from vendordd.scoring.result import (
 )
 
 Profile = tuple[str, frozenset[str], str, str, bool]
+# A scorer's form, as the engine tests it in its hot loop.
+LOOKUP, CONSTANT, CALL, UNSCORED_FORM = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +51,9 @@ class QuestionPlan:
     regimes: frozenset[str]  # empty: every regime
     show_if: Node | None
     scorer: Scorer | None
-    allow_na: bool
-    # Records that do not depend on the answer's value: out of scope, hidden, n/a,
-    # unanswered (missing or skipped), unscored.
-    fixed: tuple[QuestionScore, ...]
+    # Records that do not depend on the answer's value: out of scope, hidden, unanswered
+    # (missing, skipped or unscored) and answered n/a (as unanswered where n/a is not allowed).
+    fixed: tuple[QuestionScore, QuestionScore, QuestionScore, QuestionScore]
     rules: tuple[RulePlan, ...]
 
     def in_scope(self, tier: str, regimes: frozenset[str]) -> bool:
@@ -65,7 +66,8 @@ class Scope:
 
     # Per question in play, in evaluation order (show_if targets first): (position in the
     # file, key, domain position, show_if as key/values/test (see conditions.Check), scorer,
-    # allow_na, fixed records).
+    # its form (LOOKUP, CONSTANT, CALL or UNSCORED), and the records when hidden, unanswered
+    # and answered n/a).
     steps: tuple[tuple, ...]
     # Per question: out-of-scope and never-shown records in place; None where steps decide.
     records: tuple[QuestionScore | None, ...]
@@ -110,8 +112,8 @@ class Plan:
             if show is None:
                 records[plan.index] = plan.fixed[1]
                 continue
-            step = (plan.index, plan.key, plan.domain_index, *show, plan.scorer, plan.allow_na)
-            steps.append((*step, plan.fixed))
+            step = (plan.index, plan.key, plan.domain_index, *show, plan.scorer)
+            steps.append((*step, _form(plan.scorer), *plan.fixed[1:]))
             for rule in plan.rules:
                 check = specialise(rule.when, context) if context.tier in rule.tiers else None
                 if check is not None:
@@ -198,23 +200,35 @@ def _question(
         regimes=frozenset(question.applies.regimes),
         show_if=compile_condition(question.show_if, questions) if question.show_if else None,
         scorer=compile_scorer(question),
-        allow_na=question.allow_na,
         fixed=_fixed(question),
         rules=rules,
     )
 
 
-def _fixed(question: Question) -> tuple[QuestionScore, ...]:
+def _fixed(
+    question: Question,
+) -> tuple[QuestionScore, QuestionScore, QuestionScore, QuestionScore]:
     key, domain = question.key, question.domain
     weight = question.scoring.weight if question.scoring else 0
-    missing = QuestionScore(key, domain, MISSING, 0, weight, 0.0, weight, None)
-    return (
-        QuestionScore(key, domain, OUT_OF_SCOPE, None, weight, 0.0, 0, None),
-        QuestionScore(key, domain, HIDDEN, None, weight, 0.0, 0, None),
-        QuestionScore(key, domain, NA, None, weight, 0.0, 0, None),
-        missing if question.required else missing._replace(state=SKIPPED, points=None, maximum=0),
-        QuestionScore(key, domain, UNSCORED, None, weight, 0.0, 0, None),
-    )
+
+    def made(state: str, points: int | None = None, maximum: int = 0) -> QuestionScore:
+        return QuestionScore(key, domain, state, points, weight, 0.0, maximum, None)
+
+    if question.scoring is None:
+        unanswered = made(UNSCORED)
+    else:
+        unanswered = made(MISSING, 0, weight) if question.required else made(SKIPPED)
+    na = made(NA) if question.allow_na and question.scoring is not None else unanswered
+    return made(OUT_OF_SCOPE), made(HIDDEN), unanswered, na
+
+
+def _form(scorer: Scorer | None) -> int:
+    """How the engine gets a record from the scorer (see points.py)."""
+    if scorer is None:
+        return UNSCORED_FORM
+    if isinstance(scorer, Lookup):
+        return LOOKUP
+    return CONSTANT if isinstance(scorer, QuestionScore) else CALL
 
 
 def _evaluation_order(definition: Definition) -> list[Question]:

@@ -5,9 +5,13 @@ weight x points / 100, maximum = weight, and a note where the points need a word
 explanation. Wherever the points follow from a few possible outcomes (an option, a band), the
 records are made once, when compiling.
 
-A scorer is a closure called as `scorer(value, context)` with a non-N/A answer, except for
-yes_no and single_choice questions: there it is a dict (a `Choices`) from answer to record,
-which the engine reads without a function call.
+A scorer takes one of three forms, so that the engine calls a function only where the points
+depend on the scoring context:
+- a `Lookup` (a dict from answer to record) for yes_no, single_choice, multiple_choice and number
+  questions: their records follow from the answer alone, so each is made once and then read;
+- a record, for `if_answered` (any answer earns the same);
+- a closure `scorer(value, context)` for dates (their age depends on `as_of`) and countries
+  (the data-location policy).
 """
 
 from __future__ import annotations
@@ -22,14 +26,28 @@ from vendordd.scoring.conditions import outside_policy
 from vendordd.scoring.context import Context
 from vendordd.scoring.result import ANSWERED, QuestionScore
 
-
-class Choices(defaultdict):
-    """Answer -> record for a yes_no or single_choice question; anything else earns 0."""
+MEMO_LIMIT = 4096  # remembered answers per question
 
 
-Scorer = Callable[[Any, Context], QuestionScore] | Choices
+class Lookup(dict):
+    """Answer -> record; an answer not seen before is scored by `make` and remembered (a book
+    repeats a few answers many times), up to MEMO_LIMIT of them."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Any], QuestionScore], known: dict | None = None) -> None:
+        super().__init__(known or {})
+        self.make = make
+
+    def __missing__(self, value: Any) -> QuestionScore:
+        record = self.make(value)
+        if len(self) < MEMO_LIMIT:
+            self[value] = record
+        return record
+
+
+Scorer = Lookup | QuestionScore | Callable[[Any, Context], QuestionScore]
 Bound = tuple[float | None, float | None, int]  # a band as (min, max, points)
-MEMO_LIMIT = 4096  # remembered combinations per multiple-choice question
 
 
 def compile_scorer(question: Question) -> Scorer | None:
@@ -47,8 +65,7 @@ def compile_scorer(question: Question) -> Scorer | None:
         )
 
     if scoring.if_answered is not None:
-        constant = record(scoring.if_answered)
-        return lambda value, context: constant
+        return record(scoring.if_answered)
     if scoring.policy is not None:
         return _data_location(record)
     if scoring.bands is not None:
@@ -59,10 +76,10 @@ def compile_scorer(question: Question) -> Scorer | None:
     # An option without points (the loader requires them all) earns 0.
     zero = record(0)
     if question.type == "yes_no":
-        return Choices(
-            lambda: zero, {True: record(table.get("yes", 0)), False: record(table.get("no", 0))}
-        )
-    return Choices(lambda: zero, {option: record(points) for option, points in table.items()})
+        known = {True: record(table.get("yes", 0)), False: record(table.get("no", 0))}
+    else:
+        known = {option: record(points) for option, points in table.items()}
+    return Lookup(lambda value: zero, known)
 
 
 def band_bounds(bands: Iterable[Band]) -> tuple[Bound, ...]:
@@ -93,7 +110,7 @@ def _banded(
     records = {bound: record(bound[2]) for bound in bounds}
     none_holds = record(0)
     if not is_date:
-        return lambda value, context: records.get(find_band(bounds, value), none_holds)  # type: ignore[arg-type]
+        return Lookup(lambda value: records.get(find_band(bounds, value), none_holds))  # type: ignore[arg-type]
 
     def scorer(value: date, context: Context) -> QuestionScore:
         bound = find_band(bounds, measured(measure, value, context.as_of))
@@ -105,19 +122,12 @@ def _banded(
 def _combined(table: dict[str, int], combine: str, record: Callable[..., QuestionScore]) -> Scorer:
     points = defaultdict(int, table).__getitem__
     pick = min if combine == "min" else max
-    # Records by the options chosen: a book repeats a few combinations many times.
-    made: dict[tuple[str, ...], QuestionScore] = {}
 
-    def scorer(value: tuple[str, ...], context: Context) -> QuestionScore:
-        found = made.get(value)
-        if found is None:
-            given = sum(map(points, value)) if combine == "sum" else pick(map(points, value))
-            found = record(min(100, given))
-            if len(made) < MEMO_LIMIT:
-                made[value] = found
-        return found
+    def make(value: tuple[str, ...]) -> QuestionScore:
+        given = sum(map(points, value)) if combine == "sum" else pick(map(points, value))
+        return record(min(100, given))
 
-    return scorer
+    return Lookup(make)
 
 
 def _data_location(record: Callable[..., QuestionScore]) -> Scorer:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NamedTuple
+
+from vendordd.scoring.context import Context
 
 # Question states. Only answered and missing questions count towards a domain's maximum.
 ANSWERED, NA, MISSING, SKIPPED = "answered", "na", "missing", "skipped"
@@ -56,14 +59,21 @@ class ScoreResult:
     inherent_level: int
     residual_level: int
     residual_rating: str
-    # The explanation lines, or a function building them: text is made only when asked for.
-    lines: tuple[str, ...] | Callable[[ScoreResult], tuple[str, ...]] = field(
-        default=(), repr=False, compare=False
+    context: Context  # what was scored against: `score(definition, answers, context)` again
+    # A function building the explanation lines (text is made only when asked for), or None
+    # for a result read back from storage.
+    lines: Callable[[ScoreResult], tuple[str, ...]] | tuple[str, ...] | None = field(
+        default=None, repr=False, compare=False
     )
 
     @property
     def explanation(self) -> tuple[str, ...]:
         """Every figure's derivation, one line each, rounded for reading."""
+        if self.lines is None:
+            raise LookupError(
+                "a stored result carries no explanation: score the same answers in its context "
+                "again, which gives the same figures and their explanation"
+            )
         if callable(self.lines):
             object.__setattr__(self, "lines", self.lines(self))
         return self.lines  # type: ignore[return-value]
@@ -74,22 +84,25 @@ class ScoreResult:
         Questions are stored by column (a list per field), without `earned` and `maximum`,
         which follow from state, points, weight and the red flags: a book holds a result per
         assessment, and field names and floats repeated on every question would double it.
+        The explanation is not stored: it restates the answers, which are stored already, and
+        scoring them again in the stored context rebuilds it, figure for figure.
         """
-        # strict=False: with no questions there are no columns at all.
-        transposed = zip(*self.questions, strict=True)
-        columns = dict(zip(QuestionScore._fields, transposed, strict=False))
+        questions = self.questions
         return {
             "engine_version": self.engine_version,
             "overall": self.overall,
-            "domains": [item._asdict() for item in self.domains],
-            "questions": {name: list(columns.get(name, ())) for name in STORED_COLUMNS},
-            "knockouts": [item._asdict() for item in self.knockouts],
-            "red_flags": [item._asdict() for item in self.red_flags],
+            # Domains and hits as rows in DomainScore and Hit field order.
+            "domains": list(map(list, self.domains)),
+            "questions": {
+                name: [item[at] for item in questions] for name, at in _STORED_AT.items()
+            },
+            "knockouts": list(map(list, self.knockouts)),
+            "red_flags": list(map(list, self.red_flags)),
             "outcome": self.outcome,
             "inherent_level": self.inherent_level,
             "residual_level": self.residual_level,
             "residual_rating": self.residual_rating,
-            "explanation": list(self.explanation),
+            "context": _context_json(self.context),
         }
 
     @classmethod
@@ -98,16 +111,46 @@ class ScoreResult:
         return cls(
             engine_version=data["engine_version"],
             overall=data["overall"],
-            domains=tuple(DomainScore(**item) for item in data["domains"]),
-            questions=_questions(data["questions"], {hit["question"] for hit in data["red_flags"]}),
-            knockouts=tuple(Hit(**item) for item in data["knockouts"]),
-            red_flags=tuple(Hit(**item) for item in data["red_flags"]),
+            domains=tuple(DomainScore(*item) for item in data["domains"]),
+            questions=_questions(data["questions"], {hit[0] for hit in data["red_flags"]}),
+            knockouts=tuple(Hit(*item) for item in data["knockouts"]),
+            red_flags=tuple(Hit(*item) for item in data["red_flags"]),
             outcome=data["outcome"],
             inherent_level=data["inherent_level"],
             residual_level=data["residual_level"],
             residual_rating=data["residual_rating"],
-            lines=tuple(data["explanation"]),
+            context=_context(data["context"]),
         )
+
+
+_STORED_AT = {name: QuestionScore._fields.index(name) for name in STORED_COLUMNS}
+
+
+def _context_json(context: Context) -> dict[str, Any]:
+    """The context as plain JSON, with the policy only for its data class (all that scores)."""
+    allowed = context.allowed_countries.get(context.data_class)
+    return {
+        "tier": context.tier,
+        "as_of": context.as_of.isoformat(),
+        "regimes": sorted(context.regimes),
+        "data_class": context.data_class,
+        "use_case": context.use_case,
+        "is_critical": context.is_critical,
+        "allowed_countries": sorted(allowed) if allowed else None,
+    }
+
+
+def _context(data: dict[str, Any]) -> Context:
+    allowed = data["allowed_countries"]
+    return Context(
+        tier=data["tier"],
+        as_of=date.fromisoformat(data["as_of"]),
+        regimes=frozenset(data["regimes"]),
+        data_class=data["data_class"],
+        use_case=data["use_case"],
+        is_critical=data["is_critical"],
+        allowed_countries={data["data_class"]: frozenset(allowed)} if allowed else {},
+    )
 
 
 def earned_of(weight: int, points: int) -> float:

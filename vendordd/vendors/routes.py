@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 
+from vendordd.assessments.services import vendor_assessments
 from vendordd.auth.access import STAFF, roles
 from vendordd.auth.models import Role, User
 from vendordd.auth.services import actor_for
@@ -121,6 +122,7 @@ def _detail_page(vendor: Vendor, contact_form: ContactForm, status: int = 200):
         contacts=queries.vendor_contacts(db, vendor_id=vendor.id),
         contact_form=contact_form,
         history=history,
+        assessments=vendor_assessments(db, vendor_id=vendor.id),
     )
     return page, status
 

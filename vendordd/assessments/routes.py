@@ -1,0 +1,69 @@
+"""An assessment's score, read-only: every figure with its derivation, and its XLSX download."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+
+from vendordd.assessments.models import Assessment
+from vendordd.assessments.scoring import score_again
+from vendordd.assessments.services import stored_answers
+from vendordd.auth.access import STAFF, roles
+from vendordd.concentration.services import provider_labels, provider_names
+from vendordd.db import get_session
+from vendordd.questionnaires.models import QuestionnaireVersion
+from vendordd.questionnaires.routes import XLSX
+from vendordd.questionnaires.services import definition_of
+from vendordd.questionnaires.xlsx_export import export_xlsx
+from vendordd.vendors.intake import label
+from vendordd.vendors.models import Vendor
+from vendordd.vendors.routes import get_or_404
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+STATE_LABELS = {
+    "answered": "answered",
+    "na": "n/a (excluded)",
+    "missing": "required, unanswered (scores 0)",
+    "skipped": "optional, unanswered (excluded)",
+    "hidden": "hidden by a condition (excluded)",
+    "out_of_scope": "not asked at this tier or regime (excluded)",
+    "unscored": "informational",
+}
+
+
+@bp.get("/<int:assessment_id>")
+@roles(*STAFF)
+def detail(assessment_id: int):
+    db = get_session()
+    assessment = get_or_404(Assessment, assessment_id)
+    version = db.get(QuestionnaireVersion, assessment.questionnaire_version_id)
+    definition = definition_of(version)
+    return render_template(
+        "assessments/detail.html",
+        assessment=assessment,
+        vendor=db.get(Vendor, assessment.vendor_id),
+        version=version,
+        texts={question.key: question.text for question in definition.questions},
+        scored=score_again(db, assessment=assessment),
+        states=STATE_LABELS,
+        answered=len(stored_answers(db, assessment_id=assessment.id)),
+        data_class=label("data_class", assessment.data_class),
+        use_case=label("use_case", assessment.use_case),
+    )
+
+
+@bp.get("/<int:assessment_id>.xlsx")
+@roles(*STAFF)
+def xlsx(assessment_id: int):
+    db = get_session()
+    assessment = get_or_404(Assessment, assessment_id)
+    version = db.get(QuestionnaireVersion, assessment.questionnaire_version_id)
+    data = export_xlsx(
+        definition_of(version),
+        stored_answers(db, assessment_id=assessment.id),
+        provider_names=provider_names(db),
+        provider_labels=provider_labels(db),
+    )
+    filename = f"assessment-{assessment.id}-{version.key}-{version.version}.xlsx"
+    return Response(
+        data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
