@@ -20,6 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 run: $(VENV)/.installed-run
 	$(VENV)/bin/vendordd db upgrade
+	$(VENV)/bin/vendordd questionnaires publish
 	$(VENV)/bin/vendordd demo --if-empty
 	$(VENV)/bin/flask --app wsgi run --host $(HOST) --port $(PORT)
 

@@ -12,13 +12,8 @@ from tests.conftest import NOW, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.test_services import events, make_service, make_vendor
 from vendordd.assessments.models import Answer, Assessment
-from vendordd.assessments.scoring import (
-    RESCORED_ACTION,
-    SCORED_ACTION,
-    rescore_all,
-    score_again,
-    score_assessment,
-)
+from vendordd.assessments.rescoring import RESCORED_ACTION, rescore_all
+from vendordd.assessments.scoring import SCORED_ACTION, score_again, score_assessment
 from vendordd.assessments.services import (
     ANSWERED_ACTION,
     CREATED_ACTION,
@@ -31,6 +26,7 @@ from vendordd.assessments.services import (
 from vendordd.audit.services import verify_chain
 from vendordd.questionnaires.answers import NA
 from vendordd.questionnaires.services import find_version
+from vendordd.scoring.explain import TIMES
 from vendordd.settings.services import set_data_location_policy
 
 LATER = NOW + timedelta(days=3)
@@ -109,7 +105,7 @@ def test_scoring_stores_figures_anyone_can_recompute(db, version, vendor):
     assert rescored.is_current
     assert rescored.stored.residual_rating == "low"
     assert [d.percent for d in rescored.stored.domains] == pytest.approx([100.0, 500 / 6])
-    assert "Overall = (100.00 × 40 + 83.33 × 60) / (40 + 60) = 90.00%" in (
+    assert f"Overall = (100.00 {TIMES} 40 + 83.33 {TIMES} 60) / (40 + 60) = 90.00%" in (
         rescored.again.explanation
     )
     [event] = events(db, SCORED_ACTION)
@@ -143,14 +139,20 @@ def test_scoring_uses_the_data_location_policy_of_the_day(db, version, vendor):
     assert score_again(db, assessment=assessment).is_current
 
 
-def test_rescoring_the_book_updates_every_assessment_in_batches(db, version, vendor):
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
+def test_rescoring_the_book_updates_every_assessment_in_batches(db, version, vendor, workers):
     other = make_vendor(db, "Other AI Ltd")
     make_service(db, other, tier=4)
     first = scored_assessment(db, vendor, {"EG-01": "yes", "DR-01": "HK", "DR-02": "30"})
     second = scored_assessment(db, other, {"EG-01": "no", "DR-01": "SG"})
 
     count = rescore_all(
-        db, now=LATER, actor=SYSTEM, allowed_countries={"public": frozenset({"SG"})}, batch=1
+        db,
+        now=LATER,
+        actor=SYSTEM,
+        allowed_countries={"public": frozenset({"SG"})},
+        batch=1,
+        workers=workers,
     )
     db.commit()
 
