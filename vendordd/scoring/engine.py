@@ -41,7 +41,7 @@ from vendordd.questionnaires.answers import NA as NA_ANSWER
 from vendordd.questionnaires.schema import Definition
 from vendordd.scoring.context import Context
 from vendordd.scoring.explain import explain
-from vendordd.scoring.plan import CALL, CONSTANT, LOOKUP, Scope, plan_for
+from vendordd.scoring.plan import CALL, CONSTANT, LOOKUP, Fired, Scope, plan_for
 from vendordd.scoring.residual import INHERENT_LEVELS, RATINGS, residual_level
 from vendordd.scoring.result import (
     BLOCKED,
@@ -67,9 +67,12 @@ def score(definition: Definition, answers: Mapping[str, Any], context: Context) 
     earned_by_domain = [0.0] * len(plan.domains)
     maximum_by_domain = [0] * len(plan.domains)
     seen: dict[str, Any] = {}
+    fired: list[Fired] = []
     # The hot loop: conditions.Check and the scorer forms of points.py are inlined.
     for step in scope.steps:
-        index, key, at, show_key, show_values, show_test, scorer, form, hidden, absent, na = step
+        index, key, at, show_key, show_values, show_test, scorer, form, hidden, absent, na, on = (
+            step
+        )
         if (show_key is not None and seen.get(show_key) not in show_values) or (
             show_test is not None and not show_test(seen, context)
         ):
@@ -81,6 +84,8 @@ def score(definition: Definition, answers: Mapping[str, Any], context: Context) 
             maximum_by_domain[at] += record[6]
             continue
         seen[key] = value
+        if on is not None and (hits := on[value]):
+            fired += hits
         if form == LOOKUP:
             record = scorer[value]
         elif form == CONSTANT:
@@ -94,16 +99,19 @@ def score(definition: Definition, answers: Mapping[str, Any], context: Context) 
         earned_by_domain[at] += record[5]
         maximum_by_domain[at] += record[6]
 
-    knockouts: list[Hit] = []
-    red_flags: list[Hit] = []
-    flagged: dict[int, None] = {}  # positions of red-flagged questions, in order
-    for index, key, values, test, is_knockout, hit in scope.rules:
+    for index, key, values, test, hit in scope.rules:
         if (key is not None and seen.get(key) not in values) or (
             test is not None and not test(seen, context)
         ):
             continue
-        if records[index][2] is HIDDEN:
-            continue
+        if records[index][2] is not HIDDEN:
+            fired.append(hit)
+    if len(fired) > 1:
+        fired.sort()  # file order: (position, rule number) pairs are unique
+    knockouts: list[Hit] = []
+    red_flags: list[Hit] = []
+    flagged: dict[int, None] = {}  # positions of red-flagged questions, in order
+    for index, _number, is_knockout, hit in fired:
         if is_knockout:
             knockouts.append(hit)
         else:

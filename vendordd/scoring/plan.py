@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from vendordd.questionnaires.schema import Definition, Question
-from vendordd.scoring.conditions import ALWAYS, Node, compile_condition, specialise
+from vendordd.questionnaires.schema import Condition, Definition, Question
+from vendordd.scoring.conditions import ALWAYS, Check, Node, Test, compile_condition, specialise
 from vendordd.scoring.context import Context
-from vendordd.scoring.points import Lookup, Scorer, compile_scorer
+from vendordd.scoring.points import MEMO_LIMIT, Lookup, Scorer, compile_scorer
 from vendordd.scoring.result import (
     HIDDEN,
     MISSING,
@@ -40,6 +40,12 @@ class RulePlan:
     when: Node
     is_knockout: bool  # else a red flag
     hit: Hit  # what the result lists when the rule fires
+    reads_own_answer_only: bool  # see _reads_own_answer_only
+
+
+# A rule that fired, as the engine collects them; sorted, they are in file order (question
+# position, then the question's knockouts and red flags as listed).
+Fired = tuple[int, int, bool, Hit]  # (question position, rule number, is_knockout, hit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +72,14 @@ class Scope:
 
     # Per question in play, in evaluation order (show_if targets first): (position in the
     # file, key, domain position, show_if as key/values/test (see conditions.Check), scorer,
-    # its form (LOOKUP, CONSTANT, CALL or UNSCORED), and the records when hidden, unanswered
-    # and answered n/a).
+    # its form (LOOKUP, CONSTANT, CALL or UNSCORED), the records when hidden, unanswered and
+    # answered n/a, and the rules that test only its own answer's value: answer -> Fired, or
+    # None).
     steps: tuple[tuple, ...]
     # Per question: out-of-scope and never-shown records in place; None where steps decide.
     records: tuple[QuestionScore | None, ...]
-    # Per rule in play, in file order: (position of its question, key/values/test of its
-    # condition, is_knockout, hit).
+    # Every other rule in play: (position of its question, key/values/test of its condition,
+    # Fired).
     rules: tuple[tuple, ...]
     domain_of: tuple[int, ...]  # per question (file order): its domain's position
     # Per domain: positions of its questions in play, in evaluation order (the order the
@@ -112,14 +119,17 @@ class Plan:
             if show is None:
                 records[plan.index] = plan.fixed[1]
                 continue
-            step = (plan.index, plan.key, plan.domain_index, *show, plan.scorer)
-            steps.append((*step, _form(plan.scorer), *plan.fixed[1:]))
-            for rule in plan.rules:
+            on_answer = AnswerRules(plan.key, context)
+            for number, rule in enumerate(plan.rules):
                 check = specialise(rule.when, context) if context.tier in rule.tiers else None
-                if check is not None:
-                    rules.append((plan.index, *check, rule.is_knockout, rule.hit))
-        # File order; on each question its knockouts, then its red flags, as listed.
-        rules.sort(key=lambda rule: rule[0])
+                if check is None:
+                    continue
+                fired = (plan.index, number, rule.is_knockout, rule.hit)
+                if not on_answer.take(rule, check, fired):
+                    rules.append((plan.index, *check, fired))
+            step = (plan.index, plan.key, plan.domain_index, *show, plan.scorer)
+            on = on_answer if on_answer.by_value or on_answer.tests else None
+            steps.append((*step, _form(plan.scorer), *plan.fixed[1:], on))
         domain_of = [0] * len(self.questions)
         for plan in self.questions:
             domain_of[plan.index] = plan.domain_index
@@ -188,6 +198,7 @@ def _question(
             compile_condition(rule.when, questions),
             is_knockout,
             Hit(question.key, rule.message),
+            _reads_own_answer_only(rule.when, question),
         )
         for is_knockout, listed in ((True, question.knockouts), (False, question.red_flags))
         for rule in listed
@@ -203,6 +214,58 @@ def _question(
         fixed=_fixed(question),
         rules=rules,
     )
+
+
+class AnswerRules(dict):
+    """Answer -> the rules it fires, for the rules of a question that read nothing but its own
+    answer's value (no other question, no policy) and cannot fire while it is unanswered: the
+    engine decides them as it scores the answer, each answer once per context profile."""
+
+    __slots__ = ("by_value", "context", "key", "tests")
+
+    def __init__(self, key: str, context: Context) -> None:
+        super().__init__()
+        self.key, self.context = key, context
+        self.by_value: dict[object, tuple[Fired, ...]] = {}  # membership tests
+        self.tests: list[tuple[Test, Fired]] = []
+
+    def take(self, rule: RulePlan, check: Check, fired: Fired) -> bool:
+        """Whether the rule is decided here (else the engine tests it after every answer)."""
+        if check.test is None:
+            if check.key != self.key or None in (check.values or ()):
+                return False
+            for value in check.values or ():
+                self.by_value[value] = (*self.by_value.get(value, ()), fired)
+            return True
+        if not rule.reads_own_answer_only or check.test({}, self.context):
+            return False
+        self.tests.append((check.test, fired))
+        return True
+
+    def __missing__(self, value: object) -> tuple[Fired, ...]:
+        seen = {self.key: value}
+        fired = [*self.by_value.get(value, ())]
+        fired += [hit for test, hit in self.tests if test(seen, self.context)]
+        found = tuple(sorted(fired))
+        if len(self) < MEMO_LIMIT:
+            self[value] = found
+        return found
+
+
+def _reads_own_answer_only(condition: Condition, question: Question) -> bool:
+    """The condition reads only the question's answer, which is hashable, and not the policy."""
+    return (
+        question.type != "group"  # rows of dicts cannot key a memo
+        and condition.questions() == {question.key}
+        and not _reads_policy(condition)
+    )
+
+
+def _reads_policy(condition: Condition) -> bool:
+    parts = [*(condition.all_ or ()), *(condition.any_ or ())]
+    if condition.not_ is not None:
+        parts.append(condition.not_)
+    return condition.operator == "outside_policy" or any(map(_reads_policy, parts))
 
 
 def _fixed(
