@@ -105,7 +105,7 @@ def test_one_row_per_question_in_definition_order_with_what_each_takes():
     assert by_key["NU-01"][5] == "A number in days from 0 to 365; or n/a"
     assert by_key["LT-01"][4] == "No"
     assert by_key["EV-01"][5] == "Upload files in the portal; this sheet only lists them"
-    assert by_key["GR-01"][3] == "Table"
+    assert by_key["GR-01"][3] == "Table of rows"
     assert by_key["GR-01"][6] == f"Answer on sheet '{GROUP}'"
 
 

@@ -34,8 +34,7 @@ STATE_LABELS = {
 @roles(*STAFF)
 def detail(assessment_id: int):
     db = get_session()
-    assessment = get_or_404(Assessment, assessment_id)
-    version = db.get(QuestionnaireVersion, assessment.questionnaire_version_id)
+    assessment, version = _assessment_and_version(assessment_id)
     definition = definition_of(version)
     return render_template(
         "assessments/detail.html",
@@ -55,8 +54,7 @@ def detail(assessment_id: int):
 @roles(*STAFF)
 def xlsx(assessment_id: int):
     db = get_session()
-    assessment = get_or_404(Assessment, assessment_id)
-    version = db.get(QuestionnaireVersion, assessment.questionnaire_version_id)
+    assessment, version = _assessment_and_version(assessment_id)
     data = export_xlsx(
         definition_of(version),
         stored_answers(db, assessment_id=assessment.id),
@@ -67,3 +65,9 @@ def xlsx(assessment_id: int):
     return Response(
         data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+def _assessment_and_version(assessment_id: int) -> tuple[Assessment, QuestionnaireVersion]:
+    """The assessment (or a 404 page) and the questionnaire version it pins."""
+    assessment = get_or_404(Assessment, assessment_id)
+    return assessment, get_session().get(QuestionnaireVersion, assessment.questionnaire_version_id)

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from vendordd.questionnaires.answers import NA, NA_TEXT, parse_answer
 from vendordd.questionnaires.loading import content_hash
 from vendordd.questionnaires.schema import Column, Definition, Option, Question
-from vendordd.questionnaires.wording import condition_text
+from vendordd.questionnaires.wording import TYPE_LABELS, condition_text
 from vendordd.questionnaires.xlsx_instructions import write_instructions
 from vendordd.questionnaires.xlsx_layout import (
     ANSWER,
@@ -27,7 +27,6 @@ from vendordd.questionnaires.xlsx_layout import (
     HEADER,
     LISTS,
     META,
-    TYPE_LABELS,
     WIDTHS,
     allowed_text,
     column_header,

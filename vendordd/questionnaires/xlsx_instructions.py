@@ -15,7 +15,7 @@ HOW_TO_ANSWER = (
         "Each domain has a sheet with one row per question. Write your answer in the yellow "
         "Answer column; the Comment column is for anything the reviewer should know.",
     ),
-    ("Yes / No", "Choose Yes or No from the dropdown in the Answer cell."),
+    ("Yes / no", "Choose Yes or No from the dropdown in the Answer cell."),
     ("One choice", "Choose one option from the dropdown in the Answer cell."),
     (
         "Several choices",

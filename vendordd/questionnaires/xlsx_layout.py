@@ -29,19 +29,6 @@ NOT_ON_ROW = frozenset({"evidence", "group"})
 # Guards against hostile files; no real questionnaire sheet comes near this.
 MAX_ROWS = 2_000
 
-TYPE_LABELS = {
-    "yes_no": "Yes / No",
-    "single_choice": "One choice",
-    "multiple_choice": "Several choices",
-    "countries": "Countries",
-    "providers": "Providers",
-    "number": "Number",
-    "date": "Date",
-    "short_text": "Short text",
-    "long_text": "Long text",
-    "evidence": "Evidence",
-    "group": "Table",
-}
 TITLE_MAX = 31
 DANGLING = frozenset({"", "&", "and", "or", "of", "the", "a", "for", "to", "in", "on", "with"})
 # Characters Excel refuses in sheet titles, and what stands in for each.
