@@ -54,8 +54,8 @@ class Scored:
 
 
 @dataclass
-class _Ranges:
-    """What scoring a range needs besides a session: the date, the policy, parsed versions."""
+class _Rescoring:
+    """One rescoring: its date and policy, the versions parsed so far, and how to score a range."""
 
     now: datetime
     allowed_countries: Mapping[str, frozenset[str]]
@@ -108,7 +108,7 @@ def rescore_all(
 ) -> int:
     """Score every assessment again (as of `now`) and store the results; returns how many."""
     ranges = _id_ranges(session, batch)
-    job = _Ranges(now, allowed_countries)
+    job = _Rescoring(now, allowed_countries)
     counts = {"assessments": 0, "blocked": 0, "unreadable_answers": 0}
     for scored in _scored(session, job, ranges, workers):
         session.execute(update(Assessment), scored.updates)
@@ -140,7 +140,7 @@ def _id_ranges(session: Session, batch: int) -> list[tuple[int, int]]:
 
 
 def _scored(
-    session: Session, job: _Ranges, ranges: list[tuple[int, int]], workers: int
+    session: Session, job: _Rescoring, ranges: list[tuple[int, int]], workers: int
 ) -> Iterator[Scored]:
     """Each range's scores, in order: here, or from worker processes reading on their own."""
     if workers <= 1 or len(ranges) <= 1:
@@ -162,7 +162,7 @@ def _scored(
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(url: str, job: _Ranges) -> None:
+def _start_worker(url: str, job: _Rescoring) -> None:
     # Never touch connections inherited from the parent: this process opens its own.
     engine: Engine = make_engine(url)
     _WORKER.update(engine=engine, job=job)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Row
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from vendordd.assessments.models import Assessment
 from vendordd.assessments.readers import answer_readers, checked_answers
 from vendordd.assessments.services import stored_answers
 from vendordd.audit.services import Actor, record_event
+from vendordd.questionnaires.schema import Definition
 from vendordd.questionnaires.services import definition_for
 from vendordd.scoring import ENGINE_VERSION, Context, ScoreResult, score
 from vendordd.settings.services import data_location_policy
@@ -44,9 +46,7 @@ def score_assessment(
     session: Session, *, assessment: Assessment, now: datetime, actor: Actor
 ) -> ScoreResult:
     """Score one assessment as of `now` with today's data-location policy, and store the result."""
-    definition = definition_for(session, assessment.questionnaire_version_id)
-    stored = stored_answers(session, assessment_id=assessment.id)
-    answers, unreadable = checked_answers(definition, answer_readers(definition), stored)
+    definition, answers, unreadable = _answers(session, assessment)
     context = assessment_context(
         assessment, allowed_countries=data_location_policy(session), as_of=now.date()
     )
@@ -94,8 +94,12 @@ def score_again(session: Session, *, assessment: Assessment) -> Rescored | None:
     if assessment.score is None:
         return None
     stored = ScoreResult.from_json(assessment.score)
-    definition = definition_for(session, assessment.questionnaire_version_id)
-    answers, _unreadable = checked_answers(
-        definition, answer_readers(definition), stored_answers(session, assessment_id=assessment.id)
-    )
+    definition, answers, _unreadable = _answers(session, assessment)
     return Rescored(stored, score(definition, answers, stored.context))
+
+
+def _answers(session: Session, assessment: Assessment) -> tuple[Definition, dict[str, Any], int]:
+    """The pinned definition, the checked answers and how many stored answers were unreadable."""
+    definition = definition_for(session, assessment.questionnaire_version_id)
+    stored = stored_answers(session, assessment_id=assessment.id)
+    return definition, *checked_answers(definition, answer_readers(definition), stored)
