@@ -5,8 +5,9 @@ Pure: no Flask, no database, no clock (the date rules use `context.as_of`). The 
 Which questions count
 - A question is *out_of_scope* unless the context's tier is in `applies.tiers` and
   `applies.regimes` is empty or shares a regime with the context. It is *hidden* when its
-  `show_if` is false. A condition sees only answers to questions in scope and visible, so a
-  question shown on a hidden one is hidden too. Both states are excluded from the score.
+  `show_if` is false. A condition sees only answers to questions in scope and visible (a
+  hidden question reads as unanswered), so a question shown on an answer to a hidden one is
+  hidden too. Both states are excluded from the score.
 - Otherwise: *unscored* without a scoring block (maximum 0); *na* when answered n/a where
   allowed (excluded from numerator and denominator); *missing* when required and unanswered
   (0 points of its full weight); *skipped* when optional and unanswered (excluded);
@@ -28,7 +29,9 @@ then needs a risk acceptance); a red flag is listed and sets its question's earn
 
 Figures: a domain's percent = sum(earned) / sum(maximum) x 100 (None when the maximum is 0); the
 overall = sum(percent x domain weight) / sum(domain weight) over domains with a percent (None
-when none has one); the residual level comes from `residual.residual`.
+when none has one); the residual level comes from `residual.residual_level` (the overall
+compared with the band limits at six decimals, so binary floating point never moves a score
+that is exactly on a limit by hand).
 """
 
 from __future__ import annotations
