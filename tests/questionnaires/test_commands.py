@@ -63,13 +63,6 @@ questions:
 
 
 @pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "questionnaires"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def cli(app, folder):
     """A CLI runner on an app whose questionnaires folder is `folder` (empty at start-up)."""
     with app_variant(app, questionnaires_path=folder) as variant:

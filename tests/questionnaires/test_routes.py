@@ -20,13 +20,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "questionnaires"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def browse(app, folder, db, make_user):
     """Sign in with a role on an app whose questionnaires folder is `folder`; returns a client."""
     with app_variant(app, questionnaires_path=folder) as variant:
