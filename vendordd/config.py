@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_SECRET_KEYS = frozenset({"", "dev", "change-me", "changeme", "secret"})
 MIN_SECRET_LENGTH = 32
+SMTP_SECURITY = ("none", "starttls", "tls")
 
 
 class ConfigError(RuntimeError):
@@ -55,6 +56,45 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of questionnaire definitions (`*.yaml`), validated at start-up and published "
         "by `vendordd questionnaires publish`.",
     ),
+    Setting(
+        "VENDORDD_BASE_URL",
+        "http://127.0.0.1:5000",
+        "The address people reach the application at; magic links in emails start with it.",
+    ),
+    Setting(
+        "VENDORDD_SMTP_HOST",
+        "(none: mail stays in the outbox)",
+        "SMTP server for outgoing mail. Without it mail is kept in the outbox, which admins "
+        "read under **Outbox**.",
+    ),
+    Setting("VENDORDD_SMTP_PORT", "25", "SMTP port."),
+    Setting(
+        "VENDORDD_SMTP_SECURITY",
+        "none",
+        "`none`, `starttls` or `tls` (implicit TLS, usually port 465).",
+    ),
+    Setting("VENDORDD_SMTP_USERNAME", "(none)", "SMTP login, when the server needs one."),
+    Setting("VENDORDD_SMTP_PASSWORD", "(none)", "SMTP password."),
+    Setting("VENDORDD_MAIL_FROM", "vendordd@localhost", "Sender address of every outgoing email."),
+    Setting(
+        "VENDORDD_MAGIC_LINK_DAYS", "14", "How long a vendor's magic link stays valid, in days."
+    ),
+    Setting(
+        "VENDORDD_PORTAL_SESSION_HOURS",
+        "12",
+        "Lifetime of a vendor portal session once a link has been used, in hours.",
+    ),
+    Setting(
+        "VENDORDD_LINK_REQUESTS_PER_HOUR",
+        "5",
+        "How often one address may ask for a fresh magic link in an hour.",
+    ),
+    Setting(
+        "VENDORDD_EVIDENCE_PATH",
+        "instance/evidence",
+        "Folder where uploaded evidence files are stored under random names.",
+    ),
+    Setting("VENDORDD_EVIDENCE_MAX_MB", "20", "Largest evidence file, in megabytes."),
 )
 
 
@@ -74,6 +114,19 @@ class Config:
     import_max_rows: int = 5000
     # None: the questionnaires/ folder shipped with vendordd.
     questionnaires_path: Path | None = None
+    base_url: str = "http://127.0.0.1:5000"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "vendordd@localhost"
+    magic_link_days: int = 14
+    portal_session_hours: int = 12
+    link_requests_per_hour: int = 5
+    # None: evidence/ inside the instance folder.
+    evidence_path: Path | None = None
+    evidence_max_mb: int = 20
     testing: bool = False
     csrf_enabled: bool = True
 
@@ -87,6 +140,7 @@ class Config:
         env = os.environ if environ is None else environ
         instance = Path(env.get("VENDORDD_INSTANCE_PATH", "instance")).resolve()
         questionnaires = env.get("VENDORDD_QUESTIONNAIRES_PATH")
+        evidence = env.get("VENDORDD_EVIDENCE_PATH")
         return cls(
             env=env.get("VENDORDD_ENV", "development"),
             secret_key=env.get("VENDORDD_SECRET_KEY", ""),
@@ -99,6 +153,18 @@ class Config:
             reporting_currency=env.get("VENDORDD_REPORTING_CURRENCY", "USD"),
             import_max_rows=_int(env, "VENDORDD_IMPORT_MAX_ROWS", 5000, minimum=1),
             questionnaires_path=Path(questionnaires).resolve() if questionnaires else None,
+            base_url=env.get("VENDORDD_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            smtp_host=env.get("VENDORDD_SMTP_HOST", ""),
+            smtp_port=_int(env, "VENDORDD_SMTP_PORT", 25, minimum=1),
+            smtp_security=env.get("VENDORDD_SMTP_SECURITY", "none"),
+            smtp_username=env.get("VENDORDD_SMTP_USERNAME", ""),
+            smtp_password=env.get("VENDORDD_SMTP_PASSWORD", ""),
+            mail_from=env.get("VENDORDD_MAIL_FROM", "vendordd@localhost"),
+            magic_link_days=_int(env, "VENDORDD_MAGIC_LINK_DAYS", 14, minimum=1),
+            portal_session_hours=_int(env, "VENDORDD_PORTAL_SESSION_HOURS", 12, minimum=1),
+            link_requests_per_hour=_int(env, "VENDORDD_LINK_REQUESTS_PER_HOUR", 5, minimum=1),
+            evidence_path=Path(evidence).resolve() if evidence else None,
+            evidence_max_mb=_int(env, "VENDORDD_EVIDENCE_MAX_MB", 20, minimum=1),
         )
 
     def with_overrides(self, overrides: dict) -> Config:
@@ -116,6 +182,13 @@ class Config:
             raise ConfigError(f"VENDORDD_ENV must be development or production, not {self.env!r}")
         if not self.database_url:
             self.database_url = f"sqlite:///{self.instance_path / 'vendordd.db'}"
+        if self.evidence_path is None:
+            self.evidence_path = self.instance_path / "evidence"
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ConfigError(
+                f"VENDORDD_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
+                f"not {self.smtp_security!r}"
+            )
         if self.is_production:
             self._check_production()
         elif not self.secret_key:

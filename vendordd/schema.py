@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from vendordd.alerts import models as alert_models
 from vendordd.assessments import models as assessment_models
 from vendordd.audit import models as audit_models
 from vendordd.auth import models as auth_models
@@ -19,4 +20,5 @@ MODEL_MODULES = (
     concentration_models,
     assessment_models,
     setting_models,
+    alert_models,
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import NOW, SYSTEM
+from vendordd.assessments.answering import save_answers
 from vendordd.assessments.models import Assessment
 from vendordd.assessments.scoring import score_assessment
-from vendordd.assessments.services import save_answers, start_assessment
+from vendordd.assessments.services import start_assessment
 from vendordd.questionnaires.answers import parse_answers
 from vendordd.questionnaires.services import definition_of, find_version
 from vendordd.vendors.models import Vendor

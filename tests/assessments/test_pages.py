@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import sign_in
+from vendordd.assessments.answering import save_answers
 from vendordd.assessments.models import Assessment
-from vendordd.assessments.services import save_answers, stored_answers
+from vendordd.assessments.services import stored_answers
 from vendordd.audit.services import Actor
 from vendordd.concentration.services import provider_lookup
 from vendordd.questionnaires.answers import dump_answer

@@ -11,14 +11,13 @@ from tests.assessments.helpers import scored_assessment
 from tests.conftest import NOW, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.test_services import events, make_service, make_vendor
+from vendordd.assessments.answering import ANSWERED_ACTION, save_answers
 from vendordd.assessments.models import Answer, Assessment
 from vendordd.assessments.rescoring import RESCORED_ACTION, rescore_all
 from vendordd.assessments.scoring import SCORED_ACTION, score_again, score_assessment
 from vendordd.assessments.services import (
-    ANSWERED_ACTION,
     CREATED_ACTION,
     AssessmentError,
-    save_answers,
     start_assessment,
     stored_answers,
     vendor_assessments,
@@ -50,7 +49,7 @@ def test_an_assessment_pins_the_version_and_the_vendors_scope(db, version, vendo
 
     assert assessment.questionnaire_version_id == version.id
     assert (assessment.tier, assessment.regimes, assessment.data_class) == ("T4", [], "public")
-    assert assessment.status == "open" and assessment.score is None
+    assert assessment.status == "draft" and assessment.score is None
     [event] = events(db, CREATED_ACTION)
     assert event.vendor_id == vendor.id
     assert event.changes["questionnaire"] == [None, "mini 1.0.0"]

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from vendordd.assessments.answering import save_answers
 from vendordd.assessments.models import Assessment
 from vendordd.assessments.scoring import score_assessment
-from vendordd.assessments.services import save_answers, start_assessment
+from vendordd.assessments.services import start_assessment
 from vendordd.audit.services import Actor
 from vendordd.concentration.services import provider_lookup
 from vendordd.questionnaires.answer_files import load_answer_file

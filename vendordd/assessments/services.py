@@ -1,8 +1,7 @@
-"""Assessments: start one pinned to a questionnaire version, store its answers, list them."""
+"""Assessments: start one pinned to a questionnaire version, read its answers, list them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +10,10 @@ from sqlmodel import Session, select
 from vendordd.assessments.models import Answer, Assessment
 from vendordd.assessments.scope import vendor_scope
 from vendordd.audit.services import Actor, record_event
-from vendordd.questionnaires.answers import dump_answer
 from vendordd.questionnaires.models import QuestionnaireVersion
 from vendordd.vendors.models import Vendor
 
 CREATED_ACTION = "assessment.created"
-ANSWERED_ACTION = "assessment.answered"
 
 
 class AssessmentError(ValueError):
@@ -64,54 +61,6 @@ def start_assessment(
         },
     )
     return assessment
-
-
-def save_answers(
-    session: Session,
-    *,
-    assessment: Assessment,
-    answers: Mapping[str, Any],
-    now: datetime,
-    actor: Actor,
-) -> list[str]:
-    """Store checked answers (new or changed ones only); returns the keys that changed.
-
-    A changed answer keeps its row and counts a new revision; the audit event holds the old and
-    new value of every changed key, so no earlier answer is ever lost.
-    """
-    if assessment.status != "open":
-        raise AssessmentError(f"The assessment is {assessment.status}; its answers are final.")
-    stored = {
-        row.question_key: row
-        for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id))
-    }
-    changes: dict[str, list[Any]] = {}
-    for key, value in answers.items():
-        dumped = dump_answer(value)
-        row = stored.get(key)
-        if row is None:
-            session.add(
-                Answer(assessment_id=assessment.id, question_key=key, value=dumped, updated_at=now)
-            )
-            changes[key] = [None, dumped]
-        elif row.value != dumped:
-            changes[key] = [row.value, dumped]
-            row.value, row.revision, row.updated_at = dumped, row.revision + 1, now
-            session.add(row)
-    if changes:
-        session.flush()
-        record_event(
-            session,
-            actor=actor,
-            action=ANSWERED_ACTION,
-            object_type="assessment",
-            object_id=assessment.id,
-            object_label=f"Assessment {assessment.id}",
-            vendor_id=assessment.vendor_id,
-            now=now,
-            changes=changes,
-        )
-    return sorted(changes)
 
 
 def stored_answers(session: Session, *, assessment_id: int) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Numeric, Text, UniqueConstraint
@@ -50,6 +50,8 @@ class Vendor(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     notes: str = Field(default="", sa_type=Text)
     tier: int | None = Field(default=None, index=True)
+    # Set by each review decision from the tier's cadence; the scheduler reissues from it.
+    next_reassessment_on: date | None = Field(default=None, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 

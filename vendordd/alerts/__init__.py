@@ -1,0 +1,1 @@
+"""Alerts and outgoing messages: the outbox, written in the transaction, delivered after it."""
