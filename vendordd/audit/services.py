@@ -18,11 +18,13 @@ from vendordd.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 SYSTEM = "system"
 USER = "user"
 ANONYMOUS = "anonymous"
+CONTACT = "contact"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who did something: a staff user, the system (CLI, scheduler) or an anonymous visitor."""
+    """Who did something: a staff user, a vendor contact, the system (CLI, scheduler) or an
+    anonymous visitor."""
 
     type: str
     id: int | None
@@ -35,6 +37,11 @@ class Actor:
     @classmethod
     def anonymous(cls, label: str = "anonymous") -> Actor:
         return cls(ANONYMOUS, None, label)
+
+    @classmethod
+    def contact(cls, contact_id: int, label: str) -> Actor:
+        """A vendor contact working in the portal."""
+        return cls(CONTACT, contact_id, label)
 
 
 def jsonable(value: Any) -> Any:

@@ -12,6 +12,7 @@ from functools import wraps
 from flask import g, render_template, request
 
 from vendordd.assessments.models import Assessment
+from vendordd.audit.services import Actor
 from vendordd.auth.magic_links import portal_session_for
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
@@ -40,3 +41,10 @@ def contact_view(view: Callable) -> Callable:
 
     guarded.allowed_roles = VENDOR_CONTACT
     return guarded
+
+
+def contact_actor() -> Actor:
+    """The signed-in contact, as audit events and answer revisions name them."""
+    return Actor.contact(
+        g.contact.id, f"{g.contact.name} <{g.contact.email}> ({g.vendor.display_name})"
+    )
