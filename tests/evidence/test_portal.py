@@ -9,6 +9,7 @@ from sqlmodel import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from tests.auth.apps import app_variant, csrf_token
 from tests.evidence import files
 from tests.evidence.conftest import open_assessment, stored_files, upload
 from tests.portal.helpers import portal_client_for
@@ -74,13 +75,19 @@ def test_an_oversized_upload_is_refused_with_the_limit(app, client, db, world):
     assert db.exec(select(Evidence)).all() == [] and stored_files(world) == []
 
 
-def test_a_request_beyond_the_server_limit_gets_a_clear_413(app, client, db, world):
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    portal_client_for(client, db, world.contact, world.assessment)
-    response = post_file(client, "huge.pdf", files.pdf() + b"0" * (128 * 1024))
+def test_a_request_beyond_the_server_limit_gets_a_clear_413(app, db, world):
+    with app_variant(app, csrf_enabled=True) as secured:
+        secured.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+        client = portal_client_for(secured.test_client(), db, world.contact, world.assessment)
+        token = csrf_token(client.get("/portal/evidence/EV-01").text)
+        response = post_file(
+            client, "huge.pdf", files.pdf() + b"0" * (128 * 1024), csrf_token=token
+        )
     assert response.status_code == 413
-    assert "more than this server accepts; evidence files may be up to 20 MB" in response.text
-    assert "Provide your latest SOC 2 Type II report." in response.text
+    assert (
+        "The upload is larger than this server accepts: at most 0.0625 MB per upload, and 20 MB "
+        "per evidence file. Nothing was stored; go back and choose a smaller file."
+    ) in response.text
     assert db.exec(select(Evidence)).all() == [] and stored_files(world) == []
 
 

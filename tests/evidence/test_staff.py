@@ -61,3 +61,10 @@ def test_the_assessment_page_lists_the_evidence_with_download_links(client, db, 
     page = client.get(f"/assessments/{world.assessment.id}").text
     assert f'href="/assessments/{world.assessment.id}/evidence/{evidence.id}"' in page
     assert evidence.sha256 in page and "EV-01 Provide your latest SOC 2 Type II report." in page
+
+
+def test_the_vendor_history_names_the_upload_and_its_fingerprint(client, db, world, login_as):
+    evidence = upload(db, world, "soc2.pdf", files.pdf())
+    login_as("auditor")
+    page = client.get(f"/vendors/{world.vendor.id}").text
+    assert "Evidence uploaded" in page and evidence.sha256 in page and "soc2.pdf" in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
@@ -47,12 +46,7 @@ class EvidenceForm(FlaskForm):
 def evidence(question_key: str):
     db = get_session()
     question = _question_or_404(question_key)
-    try:
-        form = EvidenceForm()
-    except RequestEntityTooLarge:
-        form = EvidenceForm(formdata=None)
-        form.file.errors = [_too_large_message()]
-        return _page(question, form, 413)
+    form = EvidenceForm()
     if not form.validate_on_submit():
         return _page(question, form, 422 if form.errors else 200)
     upload = form.file.data
@@ -118,14 +112,6 @@ def _question_or_404(question_key: str):
 
 def _max_bytes() -> int:
     return current_app.config["VENDORDD"].evidence_max_mb * MB
-
-
-def _too_large_message() -> str:
-    limit = current_app.config["MAX_CONTENT_LENGTH"] / MB
-    return (
-        f"The upload is larger than {limit:g} MB, more than this server accepts; evidence files "
-        f"may be up to {_max_bytes() / MB:g} MB. Nothing was stored."
-    )
 
 
 def _page(question, form: EvidenceForm, status: int):
