@@ -6,6 +6,7 @@ add the object to the `objects` fixture and the parameter to its mapping.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
@@ -17,8 +18,10 @@ from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
 from tests.conftest import NOW, PASSWORD, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
+from vendordd.assessments.evidence import add_evidence
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
+from vendordd.storage import storage_for
 from vendordd.vendors import importing
 from vendordd.vendors.models import BusinessFunction, Entity, Service, Vendor
 from vendordd.vendors.services import add_contact
@@ -31,6 +34,8 @@ STAFF = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 PROCUREMENT = frozenset({"admin", "procurement"})
 AUDIT = frozenset({"admin", "auditor"})
+# Vendor portal: only a contact's magic-link session; without one everybody gets 401.
+CONTACT = frozenset({"vendor_contact"})
 
 EXPECTED: dict[str, frozenset[str]] = {
     # site-wide
@@ -77,6 +82,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     # assessments: every staff role reads scores
     "assessments.detail": STAFF,
     "assessments.xlsx": STAFF,
+    "assessments.evidence_file": STAFF,
+    # portal: evidence
+    "portal.evidence": CONTACT,
+    "portal.evidence_remove": CONTACT,
+    "portal.evidence_file": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -111,7 +121,7 @@ class Call:
 
 
 @pytest.fixture
-def objects(db, make_user, tmp_path) -> dict[str, int | str]:
+def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
     """One of each object a URL can name, by URL parameter."""
     colleague = make_user("risk", email="colleague@bank.example", name="Colleague")
     add_reference_data(db)
@@ -129,6 +139,20 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
     db.commit()
     publish(db, tmp_path / "questionnaires", mini())
     assessment = scored_assessment(db, vendor, {"EG-01": "yes", "DR-01": "HK"})
+    evidence = add_evidence(
+        db,
+        storage=storage_for(app),
+        assessment=assessment,
+        question_key="DR-01",
+        filename="flows.txt",
+        stream=io.BytesIO(b"data flows"),
+        effective_on=None,
+        expires_on=None,
+        max_bytes=1024,
+        now=NOW,
+        actor=SYSTEM,
+    )
+    db.commit()
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -143,6 +167,8 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
         "key": "mini",
         "version": "1.0.0",
         "assessment_id": assessment.id,
+        "question_key": "DR-01",
+        "evidence_id": evidence.id,
     }
 
 
@@ -175,6 +201,8 @@ def verdict(who: str, call: Call, response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"answered {status}"
+    if EXPECTED[call.endpoint] == CONTACT:
+        return None if status == 401 else f"answered {status} without a portal session"
     if who in EXPECTED[call.endpoint]:
         return "answered 403 to a role the table allows" if status == 403 else None
     if who == ANONYMOUS:

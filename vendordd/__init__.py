@@ -32,11 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.is_production,
         SESSION_COOKIE_NAME="vendordd_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
-        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=request_limit(settings),
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_ENABLED=settings.csrf_enabled,
     )
 
+    # Evidence uploads and downloads: views that join the assessments and portal blueprints.
+    import vendordd.assessments.evidence_routes
+    import vendordd.portal.evidence_routes  # noqa: F401
     from vendordd import db, templating, web
     from vendordd.assessments.routes import bp as assessments_bp
     from vendordd.audit.routes import bp as audit_bp
@@ -67,3 +70,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(cli)
     check_declarations(app)
     return app
+
+
+def request_limit(settings: Config) -> int:
+    """Largest request body: a 25 MB spreadsheet import, or an evidence file with its form."""
+    # The margin keeps a file of exactly the evidence limit inside the request limit, so the
+    # upload itself is refused by the evidence check with a message naming the file.
+    return max(25, settings.evidence_max_mb + 1) * 1024 * 1024

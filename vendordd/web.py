@@ -61,9 +61,21 @@ def _error_page(error: HTTPException):
     title, message = ERRORS.get(code, (error.name, error.description))
     if isinstance(error, InternalServerError):
         title, message = ERRORS[500]  # never the exception's own text
+    if code == 413:
+        message = _too_large_message()
     kept = {k: v for k, v in error.get_headers() if k in KEPT_ERROR_HEADERS}
     page = render_template("error.html", code=code, title=title, message=message)
     return page, code, kept
+
+
+def _too_large_message() -> str:
+    megabyte = 1024 * 1024
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / megabyte
+    evidence = current_app.config["VENDORDD"].evidence_max_mb
+    return (
+        f"The upload is larger than this server accepts: at most {limit:g} MB per upload, and "
+        f"{evidence} MB per evidence file. Nothing was stored; go back and choose a smaller file."
+    )
 
 
 def _csrf_error(_error: CSRFError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from vendordd.assessments.evidence import evidence_of
+from vendordd.assessments.filetypes import TYPE_LABELS
 from vendordd.assessments.models import Assessment
 from vendordd.assessments.scoring import score_again
 from vendordd.assessments.services import stored_answers
@@ -47,6 +49,8 @@ def detail(assessment_id: int):
         answered=len(stored_answers(db, assessment_id=assessment.id)),
         data_class=label("data_class", assessment.data_class),
         use_case=label("use_case", assessment.use_case),
+        evidence=evidence_of(db, assessment_id=assessment.id),
+        type_labels=TYPE_LABELS,
     )
 
 

@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "contact.removed": "Contact removed",
     "service.created": "Service added",
     "service.updated": "Service changed",
+    "evidence.uploaded": "Evidence uploaded",
+    "evidence.removed": "Evidence removed",
 }
 
 
