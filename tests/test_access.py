@@ -17,6 +17,7 @@ from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
 from tests.conftest import NOW, PASSWORD, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
+from vendordd.assessments.models import Finding, RiskAcceptance
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
 from vendordd.vendors import importing
@@ -31,6 +32,10 @@ STAFF = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 PROCUREMENT = frozenset({"admin", "procurement"})
 AUDIT = frozenset({"admin", "auditor"})
+RISK = frozenset({"admin", "risk"})
+REVIEW_READERS = frozenset({"admin", "risk", "auditor"})
+# Portal routes: a vendor contact's portal session, whatever the staff login; 401 without one.
+CONTACT = frozenset({"vendor_contact"})
 
 EXPECTED: dict[str, frozenset[str]] = {
     # site-wide
@@ -77,6 +82,21 @@ EXPECTED: dict[str, frozenset[str]] = {
     # assessments: every staff role reads scores
     "assessments.detail": STAFF,
     "assessments.xlsx": STAFF,
+    # review: risk acts, auditors read
+    "assessments.review_queue": REVIEW_READERS,
+    "assessments.review": REVIEW_READERS,
+    "assessments.review_accept": RISK,
+    "assessments.review_clarify": RISK,
+    "assessments.review_message": RISK,
+    "assessments.review_return": RISK,
+    "assessments.finding_create": RISK,
+    "assessments.finding_update": RISK,
+    "assessments.acceptance_record": RISK,
+    "assessments.acceptance_approve": RISK,
+    "assessments.decide": RISK,
+    # vendor portal: contacts only (with a portal session, never a staff login)
+    "portal.clarifications": CONTACT,
+    "portal.clarification_reply": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -129,6 +149,7 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
     db.commit()
     publish(db, tmp_path / "questionnaires", mini())
     assessment = scored_assessment(db, vendor, {"EG-01": "yes", "DR-01": "HK"})
+    finding, acceptance = _review_objects(db, assessment, colleague)
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -143,7 +164,34 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
         "key": "mini",
         "version": "1.0.0",
         "assessment_id": assessment.id,
+        "finding_id": finding.id,
+        "acceptance_id": acceptance.id,
     }
+
+
+def _review_objects(db, assessment, user) -> tuple[Finding, RiskAcceptance]:
+    """A finding and a risk acceptance on the assessment, for the review routes."""
+    finding = Finding(
+        assessment_id=assessment.id,
+        vendor_id=assessment.vendor_id,
+        question_key="DR-01",
+        severity="low",
+        description="Test",
+        created_at=NOW,
+        created_by_id=user.id,
+        updated_at=NOW,
+    )
+    acceptance = RiskAcceptance(
+        assessment_id=assessment.id,
+        justification="J",
+        compensating_controls="C",
+        expires_on=NOW.date(),
+        requested_by_id=user.id,
+        requested_at=NOW,
+    )
+    db.add_all([finding, acceptance])
+    db.commit()
+    return finding, acceptance
 
 
 def calls(app, params: dict[str, int | str]) -> list[Call]:
@@ -175,6 +223,8 @@ def verdict(who: str, call: Call, response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"answered {status}"
+    if EXPECTED[call.endpoint] == CONTACT:
+        return None if status == 401 else f"answered {status} without a portal session"
     if who in EXPECTED[call.endpoint]:
         return "answered 403 to a role the table allows" if status == 403 else None
     if who == ANONYMOUS:

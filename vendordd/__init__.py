@@ -43,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     from vendordd.auth.access import check_declarations, load_user
     from vendordd.auth.routes import bp as auth_bp
     from vendordd.cli import cli
+    from vendordd.portal import clarification_routes  # noqa: F401  (views on the portal bp)
+    from vendordd.portal.routes import bp as portal_bp
     from vendordd.questionnaires.routes import bp as questionnaires_bp
     from vendordd.settings.routes import bp as settings_bp
     from vendordd.vendors.routes import bp as vendors_bp
@@ -52,7 +54,15 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     web.init_app(app)
     app.before_request(load_user)
-    blueprints = (auth_bp, vendors_bp, audit_bp, settings_bp, questionnaires_bp, assessments_bp)
+    blueprints = (
+        auth_bp,
+        vendors_bp,
+        audit_bp,
+        settings_bp,
+        questionnaires_bp,
+        assessments_bp,
+        portal_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(cli)

@@ -1,0 +1,7 @@
+"""The vendor portal's blueprint; its views live in the modules that import it."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
