@@ -232,3 +232,48 @@ def test_an_acceptance_of_another_assessment_is_not_found(client, db, blocked, m
     response = client.post(_url(other, f"acceptance/{acceptance.id}/approve"))
     assert response.status_code == 404
     assert client.get("/assessments/999999/review").status_code == 404
+
+
+def test_auditors_read_but_cannot_act(client, db, blocked, login_as):
+    login_as("auditor")
+    assert client.get(_url(blocked, "review")).status_code == 200
+    for path, data in (
+        ("review/accept", {"question": "EG-01"}),
+        ("review/return", {}),
+        ("decision", {"outcome": "rejected", "rationale": "No"}),
+    ):
+        assert client.post(_url(blocked, path), data=data).status_code == 403
+    assert db.exec(select(QuestionReview)).all() == []
+
+
+def test_the_page_marks_clarified_answers_that_changed(client, db, blocked, make_user):
+    reviewer = make_user("risk")
+    request_clarification(
+        db,
+        assessment=blocked,
+        question_key="DR-01",
+        message="?",
+        now=NOW,
+        actor=actor_for(reviewer),
+    )
+    request_clarification(
+        db,
+        assessment=blocked,
+        question_key="DR-02",
+        message="?",
+        now=NOW,
+        actor=actor_for(reviewer),
+    )
+    blocked.status = "clarification"
+    save_answers(
+        db, assessment=blocked, answers={"DR-01": ("SG",)}, now=utcnow(), actor=Actor.system("v")
+    )
+    blocked.status = "submitted"
+    db.commit()
+    sign_in(client, db, reviewer)
+
+    page = client.get(_url(blocked, "review")).text
+
+    changed = "Answer changed since the request"
+    assert changed in page[page.index('id="q-DR-01"') : page.index('id="q-DR-02"')]
+    assert changed not in page[page.index('id="q-DR-02"') :]

@@ -76,8 +76,8 @@ class AnswerWords:
         question = self.by_key[key]
         if question.type != "group":
             return str(cell_value(question, value, self.providers))
-        columns = {column.key: column for column in question.columns or ()}
-        return " | ".join(
+        columns = {column.key: column for column in question.fields or ()}
+        return "\n".join(
             "; ".join(
                 f"{columns[name].text}: {cell_value(columns[name], cell, self.providers)}"
                 for name, cell in row.items()
