@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from tests.auth.apps import app_variant
 from tests.conftest import NOW, sign_in
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.review.helpers import submitted_assessment
@@ -277,3 +278,15 @@ def test_the_page_marks_clarified_answers_that_changed(client, db, blocked, make
     changed = "Answer changed since the request"
     assert changed in page[page.index('id="q-DR-01"') : page.index('id="q-DR-02"')]
     assert changed not in page[page.index('id="q-DR-02"') :]
+
+
+def test_the_queue_pages(app, db, blocked, make_user):
+    for name in ("Beta Labs", "Gamma Models"):
+        submitted_assessment(db, name=name, tier=4, knockout=False)
+    with app_variant(app, page_size=2) as small:
+        client = small.test_client()
+        sign_in(client, db, make_user("risk"))
+        first = client.get("/assessments/review").text
+        second = client.get("/assessments/review?page=2").text
+    assert "Page 1 of 2 · 3 in all" in first and "Gamma" not in first
+    assert "Gamma" in second and "Acme" not in second

@@ -1,4 +1,4 @@
-"""The vendor portal's blueprint; its views live in the modules that import it."""
+"""The vendor portal's blueprint; its views live in the modules imported at the end."""
 
 from __future__ import annotations
 
