@@ -19,6 +19,7 @@ from tests.conftest import NOW, PASSWORD, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
 from vendordd.assessments.evidence import add_evidence
+from vendordd.assessments.models import Finding, RiskAcceptance
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
 from vendordd.storage import storage_for
@@ -34,7 +35,9 @@ STAFF = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 PROCUREMENT = frozenset({"admin", "procurement"})
 AUDIT = frozenset({"admin", "auditor"})
-# Vendor portal: only a contact's magic-link session; without one everybody gets 401.
+RISK = frozenset({"admin", "risk"})
+REVIEW_READERS = frozenset({"admin", "risk", "auditor"})
+# Portal routes: a vendor contact's portal session, whatever the staff login; 401 without one.
 CONTACT = frozenset({"vendor_contact"})
 
 EXPECTED: dict[str, frozenset[str]] = {
@@ -87,6 +90,21 @@ EXPECTED: dict[str, frozenset[str]] = {
     "portal.evidence": CONTACT,
     "portal.evidence_remove": CONTACT,
     "portal.evidence_file": CONTACT,
+    # review: risk acts, auditors read
+    "assessments.review_queue": REVIEW_READERS,
+    "assessments.review": REVIEW_READERS,
+    "assessments.review_accept": RISK,
+    "assessments.review_clarify": RISK,
+    "assessments.review_message": RISK,
+    "assessments.review_return": RISK,
+    "assessments.finding_create": RISK,
+    "assessments.finding_update": RISK,
+    "assessments.acceptance_record": RISK,
+    "assessments.acceptance_approve": RISK,
+    "assessments.decide": RISK,
+    # vendor portal: contacts only (with a portal session, never a staff login)
+    "portal.clarifications": CONTACT,
+    "portal.clarification_reply": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -153,6 +171,7 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         actor=SYSTEM,
     )
     db.commit()
+    finding, acceptance = _review_objects(db, assessment, colleague)
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -169,7 +188,34 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         "assessment_id": assessment.id,
         "question_key": "DR-01",
         "evidence_id": evidence.id,
+        "finding_id": finding.id,
+        "acceptance_id": acceptance.id,
     }
+
+
+def _review_objects(db, assessment, user) -> tuple[Finding, RiskAcceptance]:
+    """A finding and a risk acceptance on the assessment, for the review routes."""
+    finding = Finding(
+        assessment_id=assessment.id,
+        vendor_id=assessment.vendor_id,
+        question_key="DR-01",
+        severity="low",
+        description="Test",
+        created_at=NOW,
+        created_by_id=user.id,
+        updated_at=NOW,
+    )
+    acceptance = RiskAcceptance(
+        assessment_id=assessment.id,
+        justification="J",
+        compensating_controls="C",
+        expires_on=NOW.date(),
+        requested_by_id=user.id,
+        requested_at=NOW,
+    )
+    db.add_all([finding, acceptance])
+    db.commit()
+    return finding, acceptance
 
 
 def calls(app, params: dict[str, int | str]) -> list[Call]:

@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from vendordd.auth.access import check_declarations, load_user
     from vendordd.auth.routes import bp as auth_bp
     from vendordd.cli import cli
+    from vendordd.portal import clarification_routes  # noqa: F401  (views on the portal bp)
     from vendordd.portal.routes import bp as portal_bp
     from vendordd.questionnaires.routes import bp as questionnaires_bp
     from vendordd.settings.routes import bp as settings_bp

@@ -75,3 +75,7 @@ def _assessment_and_version(assessment_id: int) -> tuple[Assessment, Questionnai
     """The assessment (or a 404 page) and the questionnaire version it pins."""
     assessment = get_or_404(Assessment, assessment_id)
     return assessment, get_session().get(QuestionnaireVersion, assessment.questionnaire_version_id)
+
+
+# Review views attach to this blueprint; imported last, as they import `bp`.
+from vendordd.assessments import decision_routes, review_routes  # noqa: E402, F401

@@ -198,13 +198,17 @@ class ContactForm(FlaskForm):
     )
 
 
-def _choices(vocabulary: dict[str, str]) -> list[SelectChoice]:
+def select_choices(vocabulary: dict[str, str]) -> list[SelectChoice]:
+    """Choices of a select or radio field from a code -> label vocabulary."""
     return [SelectChoice(code, text) for code, text in vocabulary.items()]
 
 
 def _intake_choice(label: str, vocabulary: dict[str, str], hint: str, required: str) -> RadioField:
     return RadioField(
-        label, choices=_choices(vocabulary), description=hint, validators=[InputRequired(required)]
+        label,
+        choices=select_choices(vocabulary),
+        description=hint,
+        validators=[InputRequired(required)],
     )
 
 
@@ -336,7 +340,7 @@ class EntityForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired("Enter a name."), Length(max=120)],
     )
-    regimes = CheckboxesField("Regulatory regimes", choices=_choices(intake.REGIMES))
+    regimes = CheckboxesField("Regulatory regimes", choices=select_choices(intake.REGIMES))
 
 
 class EntityEditForm(EntityForm):
