@@ -17,6 +17,7 @@ from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
 from tests.conftest import NOW, PASSWORD, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
+from vendordd.alerts.outbox import queue_email
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
 from vendordd.vendors import importing
@@ -77,6 +78,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     # assessments: every staff role reads scores
     "assessments.detail": STAFF,
     "assessments.xlsx": STAFF,
+    # outbox: admins read every email
+    "alerts.outbox": ADMIN,
+    "alerts.outbox_message": ADMIN,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -129,6 +133,8 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
     db.commit()
     publish(db, tmp_path / "questionnaires", mini())
     assessment = scored_assessment(db, vendor, {"EG-01": "yes", "DR-01": "HK"})
+    message = queue_email(db, to=contact.email, subject="Invitation", body="Link", now=NOW)
+    db.commit()
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -143,6 +149,7 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
         "key": "mini",
         "version": "1.0.0",
         "assessment_id": assessment.id,
+        "message_id": message.id,
     }
 
 

@@ -38,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     from vendordd import db, templating, web
+    from vendordd.alerts import dispatch
+    from vendordd.alerts.routes import bp as alerts_bp
     from vendordd.assessments.routes import bp as assessments_bp
     from vendordd.audit.routes import bp as audit_bp
     from vendordd.auth.access import check_declarations, load_user
@@ -51,8 +53,10 @@ def create_app(config: dict | None = None) -> Flask:
     CSRFProtect(app)
     templating.init_app(app)
     web.init_app(app)
+    dispatch.init_app(app)
     app.before_request(load_user)
     blueprints = (auth_bp, vendors_bp, audit_bp, settings_bp, questionnaires_bp, assessments_bp)
+    blueprints += (alerts_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(cli)
