@@ -191,16 +191,19 @@ class _Connection:
 
 
 def _connect(settings: Config) -> smtplib.SMTP:
-    context = ssl.create_default_context()
     if settings.smtp_security == "tls":
         smtp = smtplib.SMTP_SSL(
-            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT, context=context
+            settings.smtp_host,
+            settings.smtp_port,
+            timeout=SMTP_TIMEOUT,
+            context=ssl.create_default_context(),
         )
     else:
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
     try:
         if settings.smtp_security == "starttls":
-            smtp.starttls(context=context)
+            # Verifies the server's certificate and name against the system's CAs.
+            smtp.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             smtp.login(settings.smtp_username, settings.smtp_password)
     except BaseException:
