@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from flask import request
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests.auth.apps import app_variant
+from vendordd.alerts.dispatch import deliver_committed
 from vendordd.alerts.models import OutboxMessage
 from vendordd.alerts.outbox import queue_email
 from vendordd.auth.access import public
@@ -121,3 +124,17 @@ def test_without_smtp_the_request_keeps_mail_in_the_outbox(app, db, smtp_server)
     [message] = outbox(db)
     assert (message.sent_at, message.attempts) == (None, 0)
     assert smtp_server.messages == []
+
+
+def test_a_job_delivers_what_it_committed(app, smtp_server):
+    settings = replace(
+        app.config["VENDORDD"], smtp_host=smtp_server.host, smtp_port=smtp_server.port
+    )
+    with Session(app.extensions["vendordd.engine"]) as job:
+        queue_email(job, to="mei@acme.example", subject="Reminder", body="b", now=utcnow())
+        before_commit = deliver_committed(job, settings=settings, now=utcnow())
+        job.commit()
+        after_commit = deliver_committed(job, settings=settings, now=utcnow())
+
+    assert (before_commit.sent, after_commit.sent) == (0, 1)
+    assert [m["Subject"] for m in smtp_server.messages] == ["Reminder"]
