@@ -106,7 +106,7 @@ def test_an_unreachable_server_leaves_mail_pending_with_the_error(db, settings, 
     report = deliver_pending(db, settings=replace(settings, smtp_port=closed_port), now=LATER)
 
     assert (report.sent, report.failed, report.given_up) == (0, 1, 0)
-    assert "Connection refused" in report.unreachable
+    assert "Connection refused" in report.stopped
     rows = stored(db)
     assert [(r.id, r.sent_at, r.attempts) for r in rows] == [
         (first.id, None, 1),

@@ -68,3 +68,14 @@ def test_an_untrusted_certificate_is_refused_and_the_mail_waits(app, db, server_
     [message] = stored(db)
     assert message.sent_at is None
     assert "CERTIFICATE_VERIFY_FAILED" in message.last_error
+
+
+def test_a_server_without_starttls_stops_the_run(app, db, smtp_server):
+    queue(db)
+    queue(db, to="li@acme.example")
+
+    report = deliver_pending(db, settings=settings_for(app, smtp_server, "starttls"), now=NOW)
+
+    assert report.stopped.endswith("STARTTLS extension not supported by server.")
+    assert smtp_server.messages == []
+    assert [m.attempts for m in stored(db)] == [1, 0]

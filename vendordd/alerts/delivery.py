@@ -44,15 +44,15 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     given_up: int = 0
-    # Set when the server could not be reached: the run stopped at the first message.
-    unreachable: str = ""
+    # The error that stopped the run early: no connection, TLS or login (the rest wait).
+    stopped: str = ""
 
     def summary(self) -> str:
         text = f"Sent {self.sent}, {self.failed} failed"
         if self.given_up:
             text += f" ({self.given_up} given up after {MAX_ATTEMPTS} attempts)"
-        if self.unreachable:
-            text += f"; stopped: {self.unreachable}"
+        if self.stopped:
+            text += f"; stopped: {self.stopped}"
         return text + "."
 
 
@@ -104,8 +104,8 @@ def deliver_pending(
                 error = connection.send(email)
             _record(message, now=now, error=error, report=report)
             session.commit()
-            if connection.unreachable:
-                report.unreachable = error
+            if connection.is_broken:
+                report.stopped = error
                 break
     finally:
         connection.close()
@@ -165,28 +165,33 @@ class _Connection:
     def __init__(self, settings: Config) -> None:
         self.settings = settings
         self.smtp: smtplib.SMTP | None = None
-        self.unreachable = False
+        self.is_broken = False
 
     def send(self, email: EmailMessage) -> str:
         """Send one email; the error text, or "" when the server accepted it."""
         try:
             if self.smtp is None:
                 self.smtp = _connect(self.settings)
+        except OSError as exc:  # smtplib's errors are OSErrors too: TLS and login included
+            return self._broken(exc)
+        try:
             self.smtp.send_message(email)
         except MESSAGE_ERRORS as exc:
             return _describe(exc)
         except OSError as exc:
-            # smtplib's other errors are OSErrors too: the connection, TLS or the login failed.
-            self.unreachable = True
-            return f"{self.settings.smtp_host}:{self.settings.smtp_port}: {_describe(exc)}"
+            return self._broken(exc)
         return ""
+
+    def _broken(self, exc: OSError) -> str:
+        self.is_broken = True
+        return f"{self.settings.smtp_host}:{self.settings.smtp_port}: {_describe(exc)}"
 
     def close(self) -> None:
         if self.smtp is None:
             return
         try:
             self.smtp.quit()
-        except (OSError, smtplib.SMTPException):
+        except OSError:
             self.smtp.close()
 
 
