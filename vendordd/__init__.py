@@ -55,8 +55,15 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
     dispatch.init_app(app)
     app.before_request(load_user)
-    blueprints = (auth_bp, vendors_bp, audit_bp, settings_bp, questionnaires_bp, assessments_bp)
-    blueprints += (alerts_bp,)
+    blueprints = (
+        auth_bp,
+        vendors_bp,
+        audit_bp,
+        settings_bp,
+        questionnaires_bp,
+        assessments_bp,
+        alerts_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(cli)

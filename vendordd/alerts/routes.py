@@ -14,10 +14,7 @@ from vendordd.vendors.routes import get_or_404
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 # Where the "about" column of a message links to, by object type.
-OBJECT_PAGES = {
-    "assessment": ("assessments.detail", "assessment_id"),
-    "vendor": ("vendors.detail", "vendor_id"),
-}
+OBJECT_PAGES = {"assessment": ("assessments.detail", "assessment_id")}
 
 
 @bp.context_processor
