@@ -23,6 +23,7 @@ PASSWORD = "correct horse battery staple"
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 SYSTEM = Actor.system("test")
 KEEP_TABLES = {"alembic_version", "audit_head"}
+pytest_plugins = ["tests.mailserver"]  # smtp_server, mail_app, mail_client for every test
 
 
 def pytest_report_header(config):

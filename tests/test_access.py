@@ -18,6 +18,7 @@ from tests.auth.apps import CSRF_INPUT, app_variant, csrf_token
 from tests.conftest import NOW, PASSWORD, SYSTEM
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
+from vendordd.alerts.outbox import queue_email
 from vendordd.assessments.evidence import add_evidence
 from vendordd.assessments.models import Finding, RiskAcceptance
 from vendordd.audit.models import AuditEvent
@@ -105,6 +106,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     # vendor portal: contacts only (with a portal session, never a staff login)
     "portal.clarifications": CONTACT,
     "portal.clarification_reply": CONTACT,
+    # outbox: admins read every email
+    "alerts.outbox": ADMIN,
+    "alerts.outbox_message": ADMIN,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -172,6 +176,8 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
     )
     db.commit()
     finding, acceptance = _review_objects(db, assessment, colleague)
+    message = queue_email(db, to=contact.email, subject="Invitation", body="Link", now=NOW)
+    db.commit()
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
     ).one()
@@ -190,6 +196,7 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         "evidence_id": evidence.id,
         "finding_id": finding.id,
         "acceptance_id": acceptance.id,
+        "message_id": message.id,
     }
 
 

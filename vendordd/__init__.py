@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     import vendordd.assessments.evidence_routes
     import vendordd.portal.evidence_routes  # noqa: F401
     from vendordd import db, templating, web
+    from vendordd.alerts import dispatch
+    from vendordd.alerts.routes import bp as alerts_bp
     from vendordd.assessments.routes import bp as assessments_bp
     from vendordd.audit.routes import bp as audit_bp
     from vendordd.auth.access import check_declarations, load_user
@@ -56,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     CSRFProtect(app)
     templating.init_app(app)
     web.init_app(app)
+    dispatch.init_app(app)
     app.before_request(load_user)
     blueprints = (
         auth_bp,
@@ -65,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         questionnaires_bp,
         assessments_bp,
         portal_bp,
+        alerts_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy.exc import OperationalError
 
+from vendordd.alerts.commands import outbox as outbox_cli
 from vendordd.assessments.commands import assessments as assessments_cli
 from vendordd.audit.services import Actor, verify_chain
 from vendordd.auth.forms import EMAIL_PATTERN
@@ -22,7 +23,7 @@ cli = AppGroup("vendordd", help="Due diligence on GenAI vendors.")
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Staff users.")
 audit_cli = AppGroup("audit", help="The audit trail.")
-for group in (db_cli, users_cli, audit_cli, questionnaires_cli, assessments_cli):
+for group in (db_cli, users_cli, audit_cli, questionnaires_cli, assessments_cli, outbox_cli):
     cli.add_command(group)
 
 
