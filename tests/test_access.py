@@ -77,6 +77,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     # assessments: every staff role reads scores
     "assessments.detail": STAFF,
     "assessments.xlsx": STAFF,
+    # assessments: procurement issues, reminds, invites and cancels; staff read the pipeline
+    "assessments.issue": PROCUREMENT,
+    "assessments.invitations": STAFF,
+    "assessments.remind": PROCUREMENT,
+    "assessments.invite": PROCUREMENT,
+    "assessments.cancel": PROCUREMENT,
+    "assessments.pipeline": STAFF,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)

@@ -71,3 +71,7 @@ def _assessment_and_version(assessment_id: int) -> tuple[Assessment, Questionnai
     """The assessment (or a 404 page) and the questionnaire version it pins."""
     assessment = get_or_404(Assessment, assessment_id)
     return assessment, get_session().get(QuestionnaireVersion, assessment.questionnaire_version_id)
+
+
+# Issuing, reminders, cancelling and the pipeline register on `bp` when imported.
+from vendordd.assessments import issuing_routes  # noqa: E402, F401
