@@ -42,18 +42,22 @@ class OpenAssessmentExists(IssueError):
     """The vendor already has an open assessment: issuing another must supersede it."""
 
     def __init__(self, vendor: Vendor, assessment: Assessment, *, today: date) -> None:
-        status = workflow.pipeline_status(assessment, today=today)
-        state = (
-            "not started yet" if status == workflow.SENT else workflow.STATUS_LABELS[status].lower()
-        )
-        sent = f"sent {_day(assessment.issued_at)}, " if assessment.issued_at else ""
         super().__init__(
-            f"{vendor.display_name} has an open assessment ({sent}{state}). "
-            "Issuing a new one supersedes it: the open one is cancelled and its links stop "
-            "working. Confirm below to supersede it.",
+            f"{vendor.display_name} has an open assessment "
+            f"({open_summary(assessment, today=today)}). Issuing a new one supersedes it: the "
+            "open one is cancelled and its links stop working. Confirm below to supersede it.",
             field="supersede",
         )
         self.assessment = assessment
+
+
+def open_summary(assessment: Assessment, *, today: date) -> str:
+    """'sent 3 Nov 2026, in progress': when an open assessment went out and where it stands."""
+    status = workflow.pipeline_status(assessment, today=today)
+    state = "not started yet" if status == workflow.SENT else workflow.STATUS_LABELS[status]
+    if assessment.issued_at is None:
+        return state.lower()
+    return f"sent {_day(assessment.issued_at)}, {state.lower()}"
 
 
 def open_assessment(session: Session, *, vendor_id: int) -> Assessment | None:

@@ -81,13 +81,15 @@ def issue(vendor_id: int):
                 "success",
             )
             return redirect(url_for("assessments.invitations", assessment_id=assessment.id))
+    open_one = issuing.open_assessment(db, vendor_id=vendor.id)
     page = render_template(
         "assessments/issue.html",
         form=form,
         vendor=vendor,
         scope=scope,
         contacts=contacts,
-        open_one=issuing.open_assessment(db, vendor_id=vendor.id),
+        open_one=open_one,
+        open_note=open_one and issuing.open_summary(open_one, today=now.date()),
         has_versions=bool(published),
     )
     return page, form_status(form)
@@ -117,6 +119,7 @@ def _invitations_page(assessment: Assessment, *, contacts_form=None, cancel_form
         status=workflow.pipeline_status(assessment, today=utcnow().date()),
         invited=invited,
         links=issuing.latest_links(db, assessment_id=assessment.id),
+        now=utcnow(),
         contacts_form=contacts_form,
         cancel_form=cancel_form,
         can_edit=g.user.role in EDITORS,
