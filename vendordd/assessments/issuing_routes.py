@@ -10,7 +10,8 @@ from vendordd.assessments import issuing, workflow
 from vendordd.assessments.demo import STANDARD
 from vendordd.assessments.issuing_forms import CancelForm, ContactsForm, IssueForm
 from vendordd.assessments.models import Assessment
-from vendordd.assessments.pipeline import ORDER, PipelineFilters, pipeline_page, status_counts
+from vendordd.assessments.pipeline import ORDER, PipelineFilters
+from vendordd.assessments.pipeline import pipeline as pipeline_of
 from vendordd.assessments.routes import bp
 from vendordd.assessments.scope import Scope, vendor_scope
 from vendordd.auth.access import STAFF, roles
@@ -214,13 +215,14 @@ def pipeline():
     db = get_session()
     filters = PipelineFilters.from_args(request.args)
     today = utcnow().date()
+    found = pipeline_of(
+        db, filters=filters, today=today, size=current_app.config["VENDORDD"].page_size
+    )
     return render_template(
         "assessments/pipeline.html",
         filters=filters,
-        page=pipeline_page(
-            db, filters=filters, today=today, size=current_app.config["VENDORDD"].page_size
-        ),
-        counts=status_counts(db, filters=PipelineFilters(q=filters.q), today=today),
+        page=found.page,
+        counts=found.counts,
         statuses=ORDER,
         labels=workflow.STATUS_LABELS,
         can_edit=g.user.role in EDITORS,
