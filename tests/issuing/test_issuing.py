@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests.conftest import NOW
 from tests.issuing.conftest import BASE_URL, DUE, LATER, contact, issue, tokens
@@ -17,6 +19,8 @@ from vendordd.assessments.models import Assessment, AssessmentContact
 from vendordd.assessments.services import CREATED_ACTION, AssessmentError
 from vendordd.audit.services import verify_chain
 from vendordd.auth.magic_links import REVOKED, LinkRefused, exchange_link, portal_session_for
+from vendordd.questionnaires.models import QuestionnaireVersion
+from vendordd.vendors.models import Vendor
 
 
 def outbox(db) -> list[OutboxMessage]:
@@ -232,3 +236,40 @@ def test_adding_a_contact_invites_only_them(db, book):
             link_days=14,
         )
     assert len(events(db, issuing.CONTACTS_ADDED_ACTION)) == 1
+
+
+def test_two_people_issuing_at_once_cannot_both_open_one(db, book):
+    """The vendor row is locked while issuing: the second waits, then finds the first open."""
+    engine = db.get_bind()
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite has one writer")
+    first_flushed = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def issuer(name: str) -> None:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                if name == "second":
+                    first_flushed.wait(5)
+                issue(
+                    session,
+                    book,
+                    vendor=session.get(Vendor, book.vendor.id),
+                    version=session.get(QuestionnaireVersion, book.version.id),
+                )
+                if name == "first":
+                    first_flushed.set()
+                    time.sleep(0.5)  # the second one is now waiting on the vendor row
+                session.commit()
+                outcomes[name] = "issued"
+            except issuing.OpenAssessmentExists as exc:
+                outcomes[name] = exc
+
+    threads = [threading.Thread(target=issuer, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes["first"] == "issued"
+    assert isinstance(outcomes["second"], issuing.OpenAssessmentExists)
+    assert len(db.exec(select(Assessment)).all()) == 1
