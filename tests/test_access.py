@@ -109,6 +109,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     # outbox: admins read every email
     "alerts.outbox": ADMIN,
     "alerts.outbox_message": ADMIN,
+    # assessments: procurement issues, reminds, invites and cancels; staff read the pipeline
+    "assessments.issue": PROCUREMENT,
+    "assessments.invitations": STAFF,
+    "assessments.remind": PROCUREMENT,
+    "assessments.invite": PROCUREMENT,
+    "assessments.cancel": PROCUREMENT,
+    "assessments.pipeline": STAFF,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)

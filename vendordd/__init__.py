@@ -37,9 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_ENABLED=settings.csrf_enabled,
     )
 
-    # Evidence uploads and downloads: views that join the assessments and portal blueprints.
-    import vendordd.assessments.evidence_routes
-    import vendordd.portal.evidence_routes  # noqa: F401
     from vendordd import db, templating, web
     from vendordd.alerts import dispatch
     from vendordd.alerts.routes import bp as alerts_bp
@@ -48,7 +45,6 @@ def create_app(config: dict | None = None) -> Flask:
     from vendordd.auth.access import check_declarations, load_user
     from vendordd.auth.routes import bp as auth_bp
     from vendordd.cli import cli
-    from vendordd.portal import clarification_routes  # noqa: F401  (views on the portal bp)
     from vendordd.portal.routes import bp as portal_bp
     from vendordd.questionnaires.routes import bp as questionnaires_bp
     from vendordd.settings.routes import bp as settings_bp

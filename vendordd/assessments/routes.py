@@ -77,5 +77,11 @@ def _assessment_and_version(assessment_id: int) -> tuple[Assessment, Questionnai
     return assessment, get_session().get(QuestionnaireVersion, assessment.questionnaire_version_id)
 
 
-# Review views attach to this blueprint; imported last, as they import `bp`.
-from vendordd.assessments import decision_routes, review_routes  # noqa: E402, F401
+# The other assessment views (issuing, evidence, review, decisions) register on `bp` when
+# imported; imported last, as they import `bp`.
+from vendordd.assessments import (  # noqa: E402, F401
+    decision_routes,
+    evidence_routes,
+    issuing_routes,
+    review_routes,
+)

@@ -5,3 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+# The portal's views register on `bp` when imported; imported last, as they import `bp`.
+from vendordd.portal import clarification_routes, evidence_routes  # noqa: E402, F401

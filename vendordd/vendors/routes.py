@@ -206,9 +206,13 @@ def contact_remove(vendor_id: int, contact_id: int):
     contact = get_or_404(Contact, contact_id)
     if contact.vendor_id != vendor.id:
         abort(404)
-    services.remove_contact(db, contact=contact, actor=actor_for(g.user), now=utcnow())
-    db.commit()
-    flash(f"Contact {contact.name} removed.", "success")
+    try:
+        services.remove_contact(db, contact=contact, actor=actor_for(g.user), now=utcnow())
+    except services.VendorError as exc:
+        flash(str(exc), "error")
+    else:
+        db.commit()
+        flash(f"Contact {contact.name} removed.", "success")
     return redirect(url_for("vendors.detail", vendor_id=vendor.id, _anchor="contacts"))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import literal, union_all
 from sqlmodel import Session, select
 
+from vendordd.assessments.models import AssessmentContact
 from vendordd.audit.services import Actor, diff, record_event
 from vendordd.vendors.models import (
     STATUS_TRANSITIONS,
@@ -230,7 +231,15 @@ def add_contact(
 
 
 def remove_contact(session: Session, *, contact: Contact, actor: Actor, now: datetime) -> None:
-    """Remove a contact (the audit trail keeps who it was)."""
+    """Remove a contact (the audit trail keeps who it was); one invited to an assessment stays."""
+    invited = select(AssessmentContact.assessment_id).where(
+        AssessmentContact.contact_id == contact.id
+    )
+    if session.exec(invited).first() is not None:
+        raise VendorError(
+            f"{contact.name} was invited to an assessment, so the contact is kept with its "
+            "record of who answered; just leave them out of the next assessment's invitations."
+        )
     record_event(
         session,
         actor=actor,
