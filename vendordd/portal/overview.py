@@ -53,6 +53,9 @@ def invite():
             )
         except InviteError as exc:
             db.rollback()
+            if g.assessment.status not in WITH_VENDOR:  # no form to show the error beside
+                flash(str(exc), "error")
+                return redirect(url_for("portal.overview"))
             form.email.errors.append(str(exc))
         else:
             db.commit()
