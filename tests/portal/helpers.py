@@ -41,10 +41,10 @@ def invited(
 
 
 def vendor_with_assessment(
-    db, name: str, email: str, **kwargs
+    db, legal_name: str, email: str, **kwargs
 ) -> tuple[Vendor, Contact, Assessment]:
     """A vendor with a tier-4 service and an assessment sent to one contact."""
-    vendor = make_vendor(db, name)
+    vendor = make_vendor(db, legal_name)
     make_service(db, vendor)
     return vendor, *invited(db, vendor, email, **kwargs)
 
