@@ -19,6 +19,7 @@ from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.import_files import add_reference_data, csv_file, import_file, row
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
+from vendordd.portal.access import VENDOR_CONTACT
 from vendordd.vendors import importing
 from vendordd.vendors.models import BusinessFunction, Entity, Service, Vendor
 from vendordd.vendors.services import add_contact
@@ -31,6 +32,8 @@ STAFF = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 PROCUREMENT = frozenset({"admin", "procurement"})
 AUDIT = frozenset({"admin", "auditor"})
+# Vendor portal pages: only a portal session opens them, never a staff role (see verdict).
+CONTACT = VENDOR_CONTACT
 
 EXPECTED: dict[str, frozenset[str]] = {
     # site-wide
@@ -70,6 +73,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     # settings: admin changes them, risk and auditors read them
     "settings.data_location": frozenset({"admin", "risk", "auditor"}),
     "settings.data_location_save": ADMIN,
+    "settings.attestation": frozenset({"admin", "risk", "auditor"}),
+    "settings.attestation_save": ADMIN,
     # questionnaires: read-only pages for every staff role
     "questionnaires.index": STAFF,
     "questionnaires.detail": STAFF,
@@ -77,6 +82,15 @@ EXPECTED: dict[str, frozenset[str]] = {
     # assessments: every staff role reads scores
     "assessments.detail": STAFF,
     "assessments.xlsx": STAFF,
+    # vendor portal: the way in is open to anyone; the rest needs a portal session
+    "portal.enter": PUBLIC,
+    "portal.fresh_link": PUBLIC,
+    "portal.new_link": PUBLIC,
+    "portal.logout": CONTACT,
+    "portal.overview": CONTACT,
+    "portal.invite": CONTACT,
+    "portal.submit": CONTACT,
+    "portal.receipt": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -143,6 +157,7 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
         "key": "mini",
         "version": "1.0.0",
         "assessment_id": assessment.id,
+        "token": "no-such-link",
     }
 
 
@@ -175,6 +190,9 @@ def verdict(who: str, call: Call, response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"answered {status}"
+    if EXPECTED[call.endpoint] == CONTACT:
+        # Staff logins do not open the portal; everyone without a portal session gets its page.
+        return None if status == 401 else f"answered {status} instead of the portal's 401 page"
     if who in EXPECTED[call.endpoint]:
         return "answered 403 to a role the table allows" if status == 403 else None
     if who == ANONYMOUS:
