@@ -12,7 +12,7 @@ from tests.portal.helpers import vendor_with_assessment
 from tests.questionnaires.sample_definitions import mini, publish
 from tests.vendors.test_services import events
 from vendordd.alerts.models import OutboxMessage
-from vendordd.auth.magic_links import issue_link, revoke_links
+from vendordd.auth.magic_links import exchange_link, issue_link, revoke_links
 from vendordd.auth.models import MagicLink, PortalSession
 from vendordd.portal.access import PORTAL_COOKIE
 
@@ -69,16 +69,31 @@ def test_pressing_the_button_opens_the_portal_with_a_portal_cookie(client, db, a
     assert event.object_id == str(acme[2].id)
 
 
-def test_a_used_link_answers_410_and_offers_a_fresh_one(client, db, acme):
+def test_a_used_link_answers_410_and_offers_a_fresh_one(app, client, db, acme):
     token = link(db, acme)
     enter(client, token)
+    other_browser = app.test_client()
 
-    again = client.get(f"/portal/enter/{token}")
+    again = other_browser.get(f"/portal/enter/{token}")
     assert again.status_code == 410
     assert "This link has already been used" in again.text
     assert "Email me a fresh link</button>" in again.text
     assert "Acme" not in again.text.split("<main")[1]
-    assert enter(client, token).status_code == 410
+    assert enter(other_browser, token).status_code == 410
+
+
+def test_the_browser_that_used_the_link_goes_back_to_its_session(app, client, db, acme):
+    token = link(db, acme)
+    enter(client, token)
+
+    for method in ("GET", "POST"):
+        assert client.open(f"/portal/enter/{token}", method=method).location == "/portal/"
+    _vendor, someone, elsewhere = vendor_with_assessment(db, "Other Co", "kai@other.example")
+    now = datetime.now(UTC)
+    used = issue_link(db, contact_id=someone.id, assessment_id=elsewhere.id, now=now, days=1)
+    exchange_link(db, token=used, now=now, hours=1)
+    db.commit()
+    assert client.get(f"/portal/enter/{used}").status_code == 410  # not this browser's session
 
 
 def test_a_rotated_link_says_a_newer_one_replaced_it(client, db, acme):

@@ -113,14 +113,14 @@ def test_submitting_stores_the_attestation_and_the_hash_and_shows_a_receipt(port
     assert "Submitted" in overview and digest in overview and "Invite a colleague" not in overview
 
 
-def test_links_sent_before_submitting_stop_working(portal, client, db, acme):
+def test_links_sent_before_submitting_stop_working(app, portal, db, acme):
     _vendor, contact, assessment = acme
     answer(db, assessment, COMPLETE)
     token = issue_link(db, contact_id=contact.id, assessment_id=assessment.id, now=NOW, days=60)
     db.commit()
 
     portal.post(URL, data=ATTEST)
-    refused = client.get(f"/portal/enter/{token}")
+    refused = app.test_client().get(f"/portal/enter/{token}")
     assert refused.status_code == 410
     assert "This questionnaire is closed" in refused.text
 

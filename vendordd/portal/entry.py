@@ -11,7 +11,13 @@ from sqlmodel import Session
 
 from vendordd.assessments.models import Assessment
 from vendordd.auth.access import public
-from vendordd.auth.magic_links import EXPIRED, USED, LinkRefused, check_link
+from vendordd.auth.magic_links import (
+    EXPIRED,
+    USED,
+    LinkRefused,
+    check_link,
+    portal_session_for,
+)
 from vendordd.auth.models import MagicLink, User
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
@@ -38,37 +44,25 @@ GONE = 410
 @public
 def enter(token: str):
     db = get_session()
-    if request.method == "POST":
-        try:
-            portal_token = enter_portal(
-                db, token=token, now=utcnow(), hours=_settings().portal_session_hours
-            )
-        except LinkRefused as refused:
-            return _refused(db, token, refused)
-        db.commit()
-        response = redirect(url_for("portal.overview"))
-        response.set_cookie(
-            PORTAL_COOKIE,
-            portal_token,
-            max_age=_settings().portal_session_hours * 3600,
-            path=PORTAL_PATH,
-            secure=_settings().is_production,
-            httponly=True,
-            samesite="Lax",
-        )
-        return response
+    hours = _settings().portal_session_hours
     try:
-        link = check_link(db, token=token, now=utcnow())
+        if request.method == "GET":
+            return _landing(db, check_link(db, token=token, now=utcnow()), token)
+        portal_token = enter_portal(db, token=token, now=utcnow(), hours=hours)
     except LinkRefused as refused:
         return _refused(db, token, refused)
-    assessment = db.get(Assessment, link.assessment_id)
-    return render_template(
-        "portal/enter.html",
-        token=token,
-        vendor=db.get(Vendor, assessment.vendor_id),
-        version=db.get(QuestionnaireVersion, assessment.questionnaire_version_id),
-        assessment=assessment,
+    db.commit()
+    response = redirect(url_for("portal.overview"))
+    response.set_cookie(
+        PORTAL_COOKIE,
+        portal_token,
+        max_age=hours * 3600,
+        path=PORTAL_PATH,
+        secure=_settings().is_production,
+        httponly=True,
+        samesite="Lax",
     )
+    return response
 
 
 @bp.post("/enter/<token>/fresh-link")
@@ -78,19 +72,19 @@ def fresh_link(token: str):
     try:
         check_link(db, token=token, now=utcnow())
     except LinkRefused as refused:
-        if refused.link is None:
-            return _unknown()
-        try:
-            sent = send_fresh_link(
-                db, link=refused.link, now=utcnow(), limit=_limit(), mail=_mail()
-            )
-        except TooManyRequests as limited:
-            return _too_many(limited, "portal/link_refused.html", **_refusal(db, token, refused))
-        db.commit()
-        if not sent:
-            return _refused(db, token, refused)
-        return render_template("portal/link_sent.html", fresh=True)
-    return redirect(url_for("portal.enter", token=token))
+        refusal = refused
+    else:
+        return redirect(url_for("portal.enter", token=token))
+    if refusal.link is None:
+        return _unknown()
+    try:
+        sent = send_fresh_link(db, link=refusal.link, now=utcnow(), limit=_limit(), mail=_mail())
+    except TooManyRequests as limited:
+        return _too_many(limited, "portal/link_refused.html", **_refusal(db, token, refusal))
+    db.commit()
+    if not sent:
+        return _refused(db, token, refusal)
+    return render_template("portal/link_sent.html", fresh=True)
 
 
 @bp.route("/new-link", methods=["GET", "POST"])
@@ -121,9 +115,33 @@ def logout():
     return response
 
 
+def _signed_in_with(db: Session, link: MagicLink | None) -> bool:
+    """Whether this browser's portal session belongs to the link's contact and assessment."""
+    token = request.cookies.get(PORTAL_COOKIE)
+    found = portal_session_for(db, token=token, now=utcnow()) if token and link else None
+    return found is not None and (found.contact_id, found.assessment_id) == (
+        link.contact_id,
+        link.assessment_id,
+    )
+
+
+def _landing(db: Session, link: MagicLink, token: str) -> str:
+    assessment = db.get(Assessment, link.assessment_id)
+    return render_template(
+        "portal/enter.html",
+        token=token,
+        vendor=db.get(Vendor, assessment.vendor_id),
+        version=db.get(QuestionnaireVersion, assessment.questionnaire_version_id),
+        assessment=assessment,
+    )
+
+
 def _refused(db: Session, token: str, refused: LinkRefused):
     if refused.link is None:
         return _unknown()
+    if _signed_in_with(db, refused.link):
+        # The person's own link, used to open the session this browser still has.
+        return redirect(url_for("portal.overview"))
     return render_template("portal/link_refused.html", **_refusal(db, token, refused)), GONE
 
 
