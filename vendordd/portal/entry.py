@@ -78,7 +78,9 @@ def fresh_link(token: str):
     if refusal.link is None:
         return _unknown()
     try:
-        sent = send_fresh_link(db, link=refusal.link, now=utcnow(), limit=_limit(), mail=_mail())
+        sent = send_fresh_link(
+            db, link=refusal.link, now=utcnow(), limit=_limit(), mail=link_mail()
+        )
     except TooManyRequests as limited:
         return _too_many(limited, "portal/link_refused.html", **_refusal(db, token, refusal))
     db.commit()
@@ -95,7 +97,7 @@ def new_link():
         return render_template("portal/new_link.html", form=form), form_status(form)
     db = get_session()
     try:
-        request_new_links(db, email=form.email.data, now=utcnow(), limit=_limit(), mail=_mail())
+        request_new_links(db, email=form.email.data, now=utcnow(), limit=_limit(), mail=link_mail())
     except TooManyRequests as limited:
         return _too_many(limited, "portal/new_link.html", form=form)
     db.commit()
@@ -178,5 +180,6 @@ def _limit() -> int:
     return _settings().link_requests_per_hour
 
 
-def _mail() -> LinkMail:
+def link_mail() -> LinkMail:
+    """Where this app's link emails point and how long their links last."""
     return LinkMail.from_config(_settings())

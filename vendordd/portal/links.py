@@ -17,6 +17,7 @@ from vendordd.assessments.workflow import WITH_VENDOR
 from vendordd.audit.services import Actor, record_event
 from vendordd.auth.magic_links import exchange_link, token_hash
 from vendordd.auth.models import LinkRequest, MagicLink, PortalSession
+from vendordd.config import Config
 from vendordd.portal.access import actor_of
 from vendordd.portal.mail import NEW_LINK, send_link
 from vendordd.vendors.models import Contact, Vendor
@@ -42,7 +43,7 @@ class LinkMail:
     days: int
 
     @classmethod
-    def from_config(cls, config) -> LinkMail:
+    def from_config(cls, config: Config) -> LinkMail:
         """From the app's settings (vendordd.config.Config)."""
         return cls(base_url=config.base_url, days=config.magic_link_days)
 

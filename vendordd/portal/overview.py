@@ -16,8 +16,8 @@ from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
 from vendordd.portal.access import contact_actor, contact_view
 from vendordd.portal.colleagues import InviteError, invite_colleague, invited_contacts
+from vendordd.portal.entry import link_mail
 from vendordd.portal.forms import AttestationForm
-from vendordd.portal.links import LinkMail
 from vendordd.portal.routes import bp
 from vendordd.portal.submission import SubmissionRefused, current_progress, submit_assessment
 from vendordd.questionnaires.models import QuestionnaireVersion
@@ -47,7 +47,7 @@ def invite():
                 name=form.name.data,
                 email=form.email.data,
                 role_title=form.role_title.data,
-                mail=_mail(),
+                mail=link_mail(),
                 now=utcnow(),
                 actor=contact_actor(),
             )
@@ -88,7 +88,7 @@ def submit():
                 attested_name=form.name.data,
                 attested_title=form.title.data,
                 statement=statement,
-                base_url=_mail().base_url,
+                base_url=link_mail().base_url,
                 now=utcnow(),
                 actor=contact_actor(),
             )
@@ -152,10 +152,6 @@ def _overview(invite_form: ContactForm):
         is_open=is_open,
         links=_optional_links(),
     )
-
-
-def _mail() -> LinkMail:
-    return LinkMail.from_config(current_app.config["VENDORDD"])
 
 
 def _optional_links() -> dict[str, bool]:
