@@ -23,6 +23,7 @@ from vendordd.assessments.evidence import add_evidence
 from vendordd.assessments.models import Finding, RiskAcceptance
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
+from vendordd.portal.access import VENDOR_CONTACT
 from vendordd.storage import storage_for
 from vendordd.vendors import importing
 from vendordd.vendors.models import BusinessFunction, Entity, Service, Vendor
@@ -38,8 +39,8 @@ PROCUREMENT = frozenset({"admin", "procurement"})
 AUDIT = frozenset({"admin", "auditor"})
 RISK = frozenset({"admin", "risk"})
 REVIEW_READERS = frozenset({"admin", "risk", "auditor"})
-# Portal routes: a vendor contact's portal session, whatever the staff login; 401 without one.
-CONTACT = frozenset({"vendor_contact"})
+# Vendor portal pages: only a portal session opens them, never a staff role (see verdict).
+CONTACT = VENDOR_CONTACT
 
 EXPECTED: dict[str, frozenset[str]] = {
     # site-wide
@@ -79,6 +80,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     # settings: admin changes them, risk and auditors read them
     "settings.data_location": frozenset({"admin", "risk", "auditor"}),
     "settings.data_location_save": ADMIN,
+    "settings.attestation": frozenset({"admin", "risk", "auditor"}),
+    "settings.attestation_save": ADMIN,
     # questionnaires: read-only pages for every staff role
     "questionnaires.index": STAFF,
     "questionnaires.detail": STAFF,
@@ -116,6 +119,15 @@ EXPECTED: dict[str, frozenset[str]] = {
     "assessments.invite": PROCUREMENT,
     "assessments.cancel": PROCUREMENT,
     "assessments.pipeline": STAFF,
+    # vendor portal: the way in is open to anyone; the rest needs a portal session
+    "portal.enter": PUBLIC,
+    "portal.fresh_link": PUBLIC,
+    "portal.new_link": PUBLIC,
+    "portal.logout": CONTACT,
+    "portal.overview": CONTACT,
+    "portal.invite": CONTACT,
+    "portal.submit": CONTACT,
+    "portal.receipt": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -204,6 +216,7 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         "finding_id": finding.id,
         "acceptance_id": acceptance.id,
         "message_id": message.id,
+        "token": "no-such-link",
     }
 
 
@@ -262,7 +275,8 @@ def verdict(who: str, call: Call, response) -> str | None:
     if status >= 500:
         return f"answered {status}"
     if EXPECTED[call.endpoint] == CONTACT:
-        return None if status == 401 else f"answered {status} without a portal session"
+        # Staff logins do not open the portal; everyone without a portal session gets its page.
+        return None if status == 401 else f"answered {status} instead of the portal's 401 page"
     if who in EXPECTED[call.endpoint]:
         return "answered 403 to a role the table allows" if status == 403 else None
     if who == ANONYMOUS:

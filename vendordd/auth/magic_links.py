@@ -67,8 +67,9 @@ def revoke_portal_sessions(session: Session, *, assessment_id: int, now: datetim
     )
 
 
-def exchange_link(session: Session, *, token: str, now: datetime, hours: int) -> str:
-    """Use a link once: returns a portal session token, or raises LinkRefused."""
+def check_link(session: Session, *, token: str, now: datetime) -> MagicLink:
+    """The link behind a token if it would open the portal now (it is not used up), or raises
+    LinkRefused."""
     link = session.exec(select(MagicLink).where(MagicLink.token_hash == token_hash(token))).first()
     if link is None:
         raise LinkRefused(UNKNOWN, None)
@@ -78,6 +79,12 @@ def exchange_link(session: Session, *, token: str, now: datetime, hours: int) ->
         raise LinkRefused(USED, link)
     if link.expires_at <= now:
         raise LinkRefused(EXPIRED, link)
+    return link
+
+
+def exchange_link(session: Session, *, token: str, now: datetime, hours: int) -> str:
+    """Use a link once: returns a portal session token, or raises LinkRefused."""
+    link = check_link(session, token=token, now=now)
     link.used_at = now
     session.add(link)
     portal_token = secrets.token_urlsafe(32)

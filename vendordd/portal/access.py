@@ -45,6 +45,9 @@ def contact_view(view: Callable) -> Callable:
 
 def contact_actor() -> Actor:
     """The signed-in contact, as audit events and answer revisions name them."""
-    return Actor.contact(
-        g.contact.id, f"{g.contact.name} <{g.contact.email}> ({g.vendor.display_name})"
-    )
+    return actor_of(g.contact, g.vendor)
+
+
+def actor_of(contact: Contact, vendor: Vendor) -> Actor:
+    """A vendor contact as audit events name them (also before the portal session exists)."""
+    return Actor.contact(contact.id, f"{contact.name} <{contact.email}> ({vendor.display_name})")

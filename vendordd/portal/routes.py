@@ -8,4 +8,9 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
 # The portal's views register on `bp` when imported; imported last, as they import `bp`.
-from vendordd.portal import clarification_routes, evidence_routes  # noqa: E402, F401
+from vendordd.portal import (  # noqa: E402, F401
+    clarification_routes,
+    entry,
+    evidence_routes,
+    overview,
+)

@@ -1,11 +1,12 @@
-"""The data-location policy form: one field of country codes per data class."""
+"""Settings forms: the data-location policy (a field of country codes per data class) and the
+attestation statement."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from vendordd.questionnaires.answers import COUNTRY_SEPARATORS
@@ -38,3 +39,11 @@ def submitted_policy(form: FlaskForm) -> dict[str, list[str]]:
         data_class: [code for code in COUNTRY_SEPARATORS.split(form[data_class].data or "") if code]
         for data_class in DATA_CLASSES
     }
+
+
+class AttestationForm(FlaskForm):
+    statement = TextAreaField(
+        "Statement",
+        filters=[_strip],
+        validators=[Length(max=4000, message="Keep the statement under 4,000 characters.")],
+    )

@@ -9,7 +9,8 @@ from vendordd.auth.models import Role
 from vendordd.auth.services import actor_for
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
-from vendordd.settings.forms import data_location_form, submitted_policy
+from vendordd.settings.attestation import attestation_statement, set_attestation_statement
+from vendordd.settings.forms import AttestationForm, data_location_form, submitted_policy
 from vendordd.settings.services import PolicyError, data_location_policy, set_data_location_policy
 from vendordd.vendors.intake import DATA_CLASSES
 from vendordd.vendors.routes import form_status
@@ -56,5 +57,39 @@ def _page(policy: dict[str, frozenset[str]], form):
         form=form,
         data_classes=DATA_CLASSES,
         country_names=countries(),
+        can_edit=g.user.role == Role.ADMIN,
+    )
+
+
+@bp.get("/attestation")
+@roles(Role.RISK, Role.AUDITOR)
+def attestation():
+    statement = attestation_statement(get_session())
+    return _attestation_page(statement, AttestationForm(data={"statement": statement}))
+
+
+@bp.post("/attestation")
+@roles()
+def attestation_save():
+    db = get_session()
+    form = AttestationForm()
+    if form.validate_on_submit():
+        changed = set_attestation_statement(
+            db, statement=form.statement.data or "", actor=actor_for(g.user), now=utcnow()
+        )
+        db.commit()
+        flash(
+            "Attestation statement saved." if changed else "No changes to save.",
+            "success" if changed else "info",
+        )
+        return redirect(url_for("settings.attestation"))
+    return _attestation_page(attestation_statement(db), form), form_status(form)
+
+
+def _attestation_page(statement: str, form):
+    return render_template(
+        "settings/attestation.html",
+        statement=statement,
+        form=form,
         can_edit=g.user.role == Role.ADMIN,
     )
