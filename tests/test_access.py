@@ -31,6 +31,7 @@ STAFF = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 PROCUREMENT = frozenset({"admin", "procurement"})
 AUDIT = frozenset({"admin", "auditor"})
+CONTACT = frozenset({"vendor_contact"})  # the vendor portal: a portal session, never a login
 
 EXPECTED: dict[str, frozenset[str]] = {
     # site-wide
@@ -77,6 +78,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     # assessments: every staff role reads scores
     "assessments.detail": STAFF,
     "assessments.xlsx": STAFF,
+    # vendor portal: answering
+    "portal.domain": CONTACT,
+    "portal.autosave": CONTACT,
+    "portal.xlsx": CONTACT,
+    "portal.xlsx_upload": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -143,6 +149,8 @@ def objects(db, make_user, tmp_path) -> dict[str, int | str]:
         "key": "mini",
         "version": "1.0.0",
         "assessment_id": assessment.id,
+        "domain_key": "embedded",
+        "question_key": "EG-01",
     }
 
 
@@ -175,6 +183,8 @@ def verdict(who: str, call: Call, response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"answered {status}"
+    if EXPECTED[call.endpoint] == CONTACT:  # nobody here holds a portal session
+        return None if status == 401 else f"answered {status} without a portal session"
     if who in EXPECTED[call.endpoint]:
         return "answered 403 to a role the table allows" if status == 403 else None
     if who == ANONYMOUS:
