@@ -92,9 +92,14 @@
     });
     var answered = document.querySelector("[data-progress-answered]");
     var asked = document.querySelector("[data-progress-asked]");
-    if (answered && asked) {
+    var missing = document.querySelector("[data-progress-missing]");
+    var section = document.querySelector("[data-progress-section]");
+    if (section) { section.textContent = progress.answered + "/" + progress.asked; }
+    if (answered && asked && missing) {
       answered.textContent = progress.answered;
       asked.textContent = progress.asked;
+      missing.textContent = progress.missing.length ?
+        " · required and unanswered: " + progress.missing.join(", ") : "";
     }
   }
 

@@ -64,9 +64,10 @@ def test_the_reply_names_the_questions_shown_and_the_progress(app, db, tmp_path)
     hidden = autosave(client, "YN-01", "no", base=1).json
 
     assert shown["visible"] == ["YN-01", "SC-01", "SC-02", "MC-01", "EV-01"]
-    assert shown["progress"] == {"answered": 1, "asked": 5}
+    assert shown["progress"] == {"answered": 1, "asked": 5, "missing": ["SC-01", "SC-02", "MC-01"]}
     assert hidden["visible"] == ["YN-01", "SC-01", "SC-02", "EV-01"]
-    assert (hidden["revision"], hidden["progress"]) == (2, {"answered": 1, "asked": 4})
+    assert hidden["revision"] == 2
+    assert hidden["progress"] == {"answered": 1, "asked": 4, "missing": ["SC-01", "SC-02"]}
 
 
 def test_clearing_an_answer_and_answering_again_continues_its_revisions(app, db, tmp_path):

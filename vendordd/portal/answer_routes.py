@@ -232,5 +232,6 @@ def autosave(question_key: str):
         progress={
             "answered": page.answered if page else 0,
             "asked": len(page.questions) if page else 0,
+            "missing": [q.key for q in page.missing_answers] if page else [],
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Response, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,12 +13,14 @@ from vendordd.concentration.services import provider_labels, provider_names
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
 from vendordd.portal.access import contact_actor, contact_view
+from vendordd.portal.answering import answer_state
 from vendordd.portal.routes import bp
 from vendordd.portal.workbooks import upload_answers
 from vendordd.questionnaires.models import QuestionnaireVersion
 from vendordd.questionnaires.routes import XLSX
 from vendordd.questionnaires.services import definition_of
 from vendordd.questionnaires.xlsx_export import export_xlsx
+from vendordd.questionnaires.xlsx_reading import CellError
 from vendordd.vendors.routes import form_status
 
 MAX_MB = 5
@@ -53,18 +57,18 @@ def xlsx():
 def xlsx_upload():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("portal/upload.html", form=form, errors=[]), form_status(form)
+        return _page(form), form_status(form)
     data = form.file.data.read(MAX_MB * 1024 * 1024 + 1)
     if len(data) > MAX_MB * 1024 * 1024:
         form.file.errors.append(f"The file is larger than {MAX_MB} MB; nothing was saved.")
-        return render_template("portal/upload.html", form=form, errors=[]), 413
+        return _page(form), 413
     db = get_session()
     upload = upload_answers(
         db, assessment=g.assessment, data=data, now=utcnow(), actor=contact_actor()
     )
     if upload.errors:
         db.rollback()
-        return render_template("portal/upload.html", form=form, errors=upload.errors), 422
+        return _page(form, upload.errors), 422
     db.commit()
     count = len(upload.changed)
     if count:
@@ -75,3 +79,9 @@ def xlsx_upload():
     else:
         flash("The workbook holds the answers already saved; nothing changed.", "info")
     return redirect(url_for("portal.xlsx_upload"))
+
+
+def _page(form: UploadForm, errors: Sequence[CellError] = ()) -> str:
+    domains = answer_state(get_session(), assessment=g.assessment, today=utcnow().date())
+    first = domains.progress.domains[0].key if domains.progress.domains else None
+    return render_template("portal/upload.html", form=form, errors=errors, first_domain=first)
