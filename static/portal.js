@@ -124,7 +124,8 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
       body: JSON.stringify({ value: valueOf(section), base_revision: base })
     }).then(function (response) {
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
+      var reply = function (body) { return { status: response.status, body: body }; };
+      return response.json().then(reply, function () { return reply({}); });
     }).then(function (reply) {
       var body = reply.body;
       if (reply.status === 200) {
@@ -144,8 +145,11 @@
       } else if (reply.status === 422) {
         showError(section, key, body.error);
         say(key, "Not saved", "failed");
+      } else if (reply.status === 401) {
+        say(key, "Not saved: your portal session has ended. Open the link from your latest " +
+          "invitation email again; what you typed is still on this page.", "failed");
       } else {
-        say(key, "Not saved: " + (body.error || "the server refused the change."), "failed");
+        say(key, "Not saved: " + (body.error || "the page has expired. Copy what you typed, then reload the page."), "failed");
       }
     }).catch(function () {
       var state = say(key, "Not saved — the connection failed. ", "failed");

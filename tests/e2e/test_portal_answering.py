@@ -71,3 +71,9 @@ def test_answers_autosave_and_show_conditions_conflicts_and_failures(
     page.locator("#ST-01-state").get_by_role("button", name="Retry").click()
     page.locator("#ST-01-state").get_by_text("Saved").wait_for()
     assert stored(db, portal.assessment)["ST-01"] == "Typed while offline"
+
+    page.context.clear_cookies(name=PORTAL_COOKIE)
+    page.locator("#ST-01").fill("After the session ended")
+    page.locator("#ST-01").press("Tab")
+    page.locator("#ST-01-state").get_by_text("your portal session has ended").wait_for()
+    assert page.locator("#ST-01").input_value() == "After the session ended"

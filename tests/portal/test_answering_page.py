@@ -75,7 +75,7 @@ def test_every_question_type_is_saved_from_its_page(app, db, tmp_path):
         "NU-02": 99.95,
         "DA-01": "2026-03-31",
         "ST-01": "Our own formula engine",
-        "LT-01": "First line.\r\nSecond line.",
+        "LT-01": "First line.\nSecond line.",
         "GR-01": [
             {
                 "provider": ["openai", "Harbor Vector DB"],
@@ -241,3 +241,17 @@ def test_answers_saved_elsewhere_are_shown_with_their_revision(app, db, tmp_path
     page = sign_in(app, db, portal).get(RESIDENCY).text
 
     assert 'value="5"' in page and revisions(page)["NU-02"] == "1"
+
+
+def test_an_untouched_text_sent_back_by_a_browser_is_not_a_change(app, db, tmp_path):
+    portal = issued(db, tmp_path)
+    answers = {"LT-01": "First line.\nSecond line."}
+    save_answers(db, assessment=portal.assessment, answers=answers, now=NOW, actor=SYSTEM)
+    db.commit()
+    client = sign_in(app, db, portal)
+
+    response = post(client, RESIDENCY, {"LT-01": "First line.\r\nSecond line."})
+
+    assert response.status_code == 302
+    assert revisions(client.get(RESIDENCY).text)["LT-01"] == "1"
+    assert len(events(db, ANSWERED_ACTION)) == 1

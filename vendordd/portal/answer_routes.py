@@ -71,6 +71,8 @@ def domain(domain_key: str):
     form = _form(state, domain_key, request.form)
     errors, conflicts = _save_page(state, domain_key, form)
     state = _state()
+    if state.progress.domain(domain_key) is None:  # its questions no longer apply
+        return redirect(url_for("portal.domain", domain_key=state.progress.domains[0].key))
     _refresh(state, domain_key, form, keep=set(errors) | set(conflicts))
     added = state.definition.by_key.get(request.form.get(ADD, ""))
     if added and added.type == "group" and added.key in form and state.is_editable(added.key):

@@ -170,9 +170,12 @@ def raw_answer(form: FlaskForm, question: Question) -> Any:
 def normalised(question: Question, raw: Any) -> Any:
     """Raw input from the page or the autosave script, made ready for `parse_answer`.
 
-    Blank rows of a table are dropped (a row left empty is not an answer), and "not
-    applicable" ticked among the choices of a multiple choice becomes the answer n/a.
+    Blank rows of a table are dropped (a row left empty is not an answer), "not applicable"
+    ticked among the choices of a multiple choice becomes the answer n/a, and the line breaks
+    browsers send (CRLF) become plain ones, so an untouched text compares equal to its answer.
     """
+    if isinstance(raw, str):
+        return raw.replace("\r\n", "\n")
     if question.type == "group" and isinstance(raw, list):
         return [
             row
