@@ -16,7 +16,7 @@ from vendordd.portal.answering import AnswerState, answer_state, save_changes
 from vendordd.portal.display import answer_text
 from vendordd.portal.forms import (
     ADD,
-    NA,
+    NA_BOX,
     REMOVE,
     REV,
     base_revision,
@@ -137,7 +137,7 @@ def _refresh(state: AnswerState, domain_key: str, form: FlaskForm, keep: set[str
     for key in state.in_scope(domain_key):
         if key in keep:
             continue
-        for name in (key, key + NA, key + REV):
+        for name in (key, key + NA_BOX, key + REV):
             if name in data:
                 form[name].process(None, data=data[name])
 

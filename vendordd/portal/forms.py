@@ -39,7 +39,8 @@ RADIO_MAX = 8  # more options than this: a dropdown, not a column of radio butto
 CHOICE_KINDS = frozenset({"yes_no", "single_choice", "multiple_choice"})
 # Answers typed as text: "not applicable" is a checkbox beside them, not a choice among them.
 TYPED_KINDS = frozenset({"countries", "providers", "number", "date", "short_text", "long_text"})
-REV, NA, REMOVE, ADD = ".rev", ".na", ".remove", "add_row"
+# Names of the fields beside a question's own (the templates and portal.js use them too).
+REV, NA_BOX, REMOVE, ADD = ".rev", ".na", ".remove", "add_row"
 _FORMS: dict[tuple[int, str], type[FlaskForm]] = {}
 
 
@@ -106,7 +107,7 @@ def domain_form(version_id: int, definition: Definition, domain_key: str) -> typ
             else:
                 attributes[question.key] = BUILDERS[question.type](question, na)
             if question.allow_na and question.type not in CHOICE_KINDS:
-                attributes[question.key + NA] = BooleanField("Not applicable")
+                attributes[question.key + NA_BOX] = BooleanField("Not applicable")
             attributes[question.key + REV] = HiddenField()
         found = _FORMS[(version_id, domain_key)] = type(
             f"Answers_{version_id}_{domain_key}", (FlaskForm,), attributes
@@ -121,7 +122,7 @@ def form_data(
     data: dict[str, Any] = {question.key + REV: str(revision)}
     is_na = stored == NA_TEXT
     if question.allow_na and question.type not in CHOICE_KINDS:
-        data[question.key + NA] = is_na
+        data[question.key + NA_BOX] = is_na
         stored = None if is_na else stored
     if question.type == "group":
         rows = stored if isinstance(stored, list) else []
@@ -156,7 +157,7 @@ def _shown(item: Question | Column, stored: Any, provider_labels: Mapping[str, s
 
 def raw_answer(form: FlaskForm, question: Question) -> Any:
     """What the form holds for a question, in the shape `normalised` and `parse_answer` take."""
-    if question.allow_na and question.type not in CHOICE_KINDS and form[question.key + NA].data:
+    if question.allow_na and question.type not in CHOICE_KINDS and form[question.key + NA_BOX].data:
         return NA_TEXT
     field = form[question.key]
     if question.type == "group":
