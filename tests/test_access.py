@@ -128,6 +128,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     "portal.invite": CONTACT,
     "portal.submit": CONTACT,
     "portal.receipt": CONTACT,
+    # vendor portal: answering
+    "portal.domain": CONTACT,
+    "portal.autosave": CONTACT,
+    "portal.xlsx": CONTACT,
+    "portal.xlsx_upload": CONTACT,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -217,6 +222,7 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         "acceptance_id": acceptance.id,
         "message_id": message.id,
         "token": "no-such-link",
+        "domain_key": "embedded",
     }
 
 

@@ -59,10 +59,11 @@ def answer(db, assessment: Assessment, raw: dict[str, Any]) -> None:
 
 
 def portal_client_for(client, db, contact: Contact, assessment: Assessment):
-    """The client with an open portal session for the contact on the assessment."""
+    """The client, with an open portal session for the contact on the assessment."""
     now = datetime.now(UTC)
     token = issue_link(db, contact_id=contact.id, assessment_id=assessment.id, now=now, days=14)
     portal_token = exchange_link(db, token=token, now=now, hours=12)
     db.commit()
     client.set_cookie(PORTAL_COOKIE, portal_token, path=PORTAL_PATH)
+    return client
     return client

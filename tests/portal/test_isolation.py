@@ -3,15 +3,18 @@ only a live portal session opens the portal."""
 
 from __future__ import annotations
 
+import io
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.portal.helpers import answer, portal_client_for, vendor_with_assessment
 from tests.questionnaires.sample_definitions import mini, publish
 from vendordd.auth.magic_links import exchange_link, issue_link, revoke_portal_sessions
 from vendordd.portal.access import PORTAL_COOKIE, PORTAL_PATH, VENDOR_CONTACT
+from vendordd.questionnaires.routes import XLSX
 
 # Words only vendor B's data contains: its name, its contact, its contact's address.
 B_MARKERS = ("Betamax", "Brownstone", "betamax.example")
@@ -51,6 +54,20 @@ def portal_urls(app, params: dict) -> list[tuple[str, str, str]]:
     return sorted(calls, key=lambda call: call[0] == "portal.logout")
 
 
+def shown(response) -> str:
+    """What a response shows: a page's text, or every cell of a downloaded workbook."""
+    if response.mimetype == XLSX:
+        workbook = load_workbook(io.BytesIO(response.data), read_only=True)
+        return " ".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    return response.get_data().decode("utf-8", errors="replace")
+
+
 def leaks(page: str) -> list[str]:
     return [marker for marker in B_MARKERS if marker.lower() in page.lower()]
 
@@ -70,7 +87,7 @@ def test_every_portal_url_with_vendor_bs_ids_and_tokens_shows_nothing_of_b(
     problems = []
     for endpoint, method, url in portal_urls(app, params):
         response = portal.open(url, method=method, data={})
-        page = response.get_data(as_text=True)
+        page = shown(response)
         if response.status_code >= 500 or leaks(page):
             problems.append(f"{method} {url} ({endpoint}): {response.status_code} {leaks(page)}")
     assert problems == []

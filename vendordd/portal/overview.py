@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from vendordd.assessments.workflow import (
     CLARIFICATION,
@@ -110,7 +110,6 @@ def submit():
         progress=found,
         form=form,
         statement=statement,
-        links=_optional_links(),
     )
     return page, 422 if refused else 200
 
@@ -150,11 +149,4 @@ def _overview(invite_form: ContactForm):
         contacts=invited_contacts(db, assessment_id=assessment.id),
         invite_form=invite_form,
         is_open=is_open,
-        links=_optional_links(),
     )
-
-
-def _optional_links() -> dict[str, bool]:
-    """Portal pages built alongside this one: linked to only when the app has them."""
-    views = current_app.view_functions
-    return {endpoint: f"portal.{endpoint}" in views for endpoint in ("domain", "clarifications")}
