@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime
 from typing import BinaryIO
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from vendordd.assessments.answering import save_answers
@@ -137,6 +138,16 @@ def evidence_of(session: Session, *, assessment_id: int) -> dict[str, list[Evide
     for row in rows:
         found.setdefault(row.question_key, []).append(row)
     return found
+
+
+def evidence_counts(session: Session, *, assessment_id: int) -> dict[str, int]:
+    """Question key -> how many current (not removed) files it has."""
+    rows = session.exec(
+        select(Evidence.question_key, func.count())
+        .where(Evidence.assessment_id == assessment_id, Evidence.removed_at.is_(None))
+        .group_by(Evidence.question_key)
+    )
+    return dict(rows.all())
 
 
 def find_evidence(session: Session, *, assessment_id: int, evidence_id: int) -> Evidence | None:

@@ -21,7 +21,8 @@ from vendordd.assessments.answering import (
     answer_revisions,
     save_answers,
 )
-from vendordd.assessments.models import AnswerRevision, Assessment, Evidence
+from vendordd.assessments.evidence import evidence_counts
+from vendordd.assessments.models import AnswerRevision, Assessment
 from vendordd.assessments.readers import answer_readers, checked_answers
 from vendordd.assessments.scoring import assessment_context
 from vendordd.assessments.services import stored_answers
@@ -72,13 +73,7 @@ def answer_state(session: Session, *, assessment: Assessment, today: date) -> An
     context = assessment_context(
         assessment, allowed_countries=data_location_policy(session), as_of=today
     )
-    counts = dict(
-        session.exec(
-            select(Evidence.question_key, func.count())
-            .where(Evidence.assessment_id == assessment.id, Evidence.removed_at.is_(None))
-            .group_by(Evidence.question_key)
-        ).all()
-    )
+    counts = evidence_counts(session, assessment_id=assessment.id)
     if assessment.status in WITH_VENDOR:
         editable = editable_keys(session, assessment=assessment)
     else:

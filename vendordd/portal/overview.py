@@ -15,11 +15,12 @@ from vendordd.assessments.workflow import (
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
 from vendordd.portal.access import contact_actor, contact_view
+from vendordd.portal.answering import answer_state
 from vendordd.portal.colleagues import InviteError, invite_colleague, invited_contacts
 from vendordd.portal.entry import link_mail
 from vendordd.portal.forms import AttestationForm
 from vendordd.portal.routes import bp
-from vendordd.portal.submission import SubmissionRefused, current_progress, submit_assessment
+from vendordd.portal.submission import SubmissionRefused, submit_assessment
 from vendordd.questionnaires.models import QuestionnaireVersion
 from vendordd.settings.attestation import attestation_statement
 from vendordd.vendors.forms import ContactForm
@@ -79,7 +80,7 @@ def submit():
         return redirect(url_for("portal.receipt"))
     statement = attestation_statement(db)
     form = AttestationForm(data={"name": g.contact.name, "title": g.contact.role_title})
-    found = current_progress(db, assessment=assessment, now=utcnow())
+    found = answer_state(db, assessment=assessment, today=utcnow().date()).progress
     if found.is_complete and form.validate_on_submit():
         try:
             submit_assessment(
@@ -140,7 +141,9 @@ def _overview(invite_form: ContactForm):
         version=db.get(QuestionnaireVersion, assessment.questionnaire_version_id),
         status=STATUS_LABELS[pipeline_status(assessment, today=now.date())],
         days_left=(assessment.due_on - now.date()).days if assessment.due_on else None,
-        progress=current_progress(db, assessment=assessment, now=now) if is_open else None,
+        progress=(
+            answer_state(db, assessment=assessment, today=now.date()).progress if is_open else None
+        ),
         clarifications=(
             sorted(editable_keys(db, assessment=assessment) or ())
             if assessment.status == CLARIFICATION

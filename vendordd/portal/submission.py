@@ -16,21 +16,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from vendordd.alerts.outbox import queue_email
-from vendordd.assessments.models import Assessment, Evidence
-from vendordd.assessments.readers import answer_readers, checked_answers
-from vendordd.assessments.scoring import assessment_context, score_assessment
+from vendordd.assessments.models import Assessment
+from vendordd.assessments.scoring import score_assessment
 from vendordd.assessments.services import stored_answers
 from vendordd.assessments.workflow import SUBMITTED, check_transition
 from vendordd.audit.services import Actor, record_event
 from vendordd.auth.magic_links import revoke_links
 from vendordd.auth.models import User
-from vendordd.portal.progress import Progress, progress
-from vendordd.questionnaires.services import definition_for
-from vendordd.settings.services import data_location_policy
+from vendordd.portal.answering import answer_state
+from vendordd.portal.progress import Progress
 from vendordd.vendors.models import Vendor
 
 SUBMITTED_ACTION = "assessment.submitted"
@@ -43,17 +40,6 @@ class SubmissionRefused(ValueError):
         count = sum(len(d.missing_answers) + len(d.missing_evidence) for d in missing.domains)
         super().__init__(f"{count} required item(s) are still missing.")
         self.progress = missing
-
-
-def current_progress(session: Session, *, assessment: Assessment, now: datetime) -> Progress:
-    """The questions asked on the assessment's current answers, and what is still missing."""
-    definition = definition_for(session, assessment.questionnaire_version_id)
-    stored = stored_answers(session, assessment_id=assessment.id)
-    answers, _unreadable = checked_answers(definition, answer_readers(definition), stored)
-    context = assessment_context(
-        assessment, allowed_countries=data_location_policy(session), as_of=now.date()
-    )
-    return progress(definition, answers, context, _evidence_counts(session, assessment.id))
 
 
 def answers_hash(answers: Mapping[str, Any]) -> str:
@@ -80,7 +66,7 @@ def submit_assessment(
     submitter's portal session stays, to show the receipt) and tells the issuer.
     """
     check_transition(assessment, SUBMITTED)
-    found = current_progress(session, assessment=assessment, now=now)
+    found = answer_state(session, assessment=assessment, today=now.date()).progress
     if not found.is_complete:
         raise SubmissionRefused(found)
     digest = answers_hash(stored_answers(session, assessment_id=assessment.id))
@@ -141,12 +127,3 @@ def _tell_issuer(
         object_type="assessment",
         object_id=assessment.id,
     )
-
-
-def _evidence_counts(session: Session, assessment_id: int) -> dict[str, int]:
-    rows = session.exec(
-        select(Evidence.question_key, func.count())
-        .where(Evidence.assessment_id == assessment_id, Evidence.removed_at.is_(None))
-        .group_by(Evidence.question_key)
-    )
-    return dict(rows.all())
