@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,18 +42,28 @@ def live_app(engine, database_url, tmp_path):
     empty_database(engine)
 
 
-@pytest.fixture
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+@contextmanager
+def launch(app) -> Iterator[str]:
+    """Serve the app on a free loopback port for the duration; yields its base address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 @pytest.fixture
-def page():
+def live_server(live_app):
+    with launch(live_app) as base:
+        yield base
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium; each `browser.new_page()` is a separate visitor with its own cookies."""
     if CHROMIUM is None:
         pytest.skip(
             "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
@@ -59,21 +71,29 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        original = launched.new_page
+        launched.new_page = lambda **options: original(
+            **({"viewport": {"width": 1280, "height": 900}} | options)
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    return browser.new_page()
 
 
 @pytest.fixture
 def shoot(page):
-    """Save a full-page screenshot as a test artefact."""
+    """Save a full-page screenshot of the page (the `page` fixture's by default) as a test
+    artefact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, of=None) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take
