@@ -92,7 +92,9 @@ class Issued:
         return actor_of(self.contact, self.vendor)
 
 
-def issue(kit: DemoKit, vendor: Vendor, *, days_ago: float, due_in: int, **kw) -> Issued:
+def issue(
+    kit: DemoKit, vendor: Vendor, *, days_ago: float, due_in: int, supersede: bool = False
+) -> Issued:
     """Issue the questionnaire to every contact of the vendor (adding one if it has none)."""
     contacts = kit.session.exec(
         select(Contact).where(Contact.vendor_id == vendor.id).order_by(Contact.id)
@@ -108,7 +110,7 @@ def issue(kit: DemoKit, vendor: Vendor, *, days_ago: float, due_in: int, **kw) -
         actor=kit.procurement,
         base_url=kit.settings.base_url,
         link_days=kit.settings.magic_link_days,
-        **kw,
+        supersede=supersede,
     )
     return Issued(assessment, vendor, contacts[-1])
 
@@ -165,7 +167,7 @@ def _upload(kit: DemoKit, issued: Issued, question: Question, at: datetime) -> N
     what = question.evidence.description if question.evidence else question.text
     name = f"{issued.vendor.display_name} {what}"
     if question.key.startswith("SC-"):  # certificates come as PDF, the rest as text
-        filename, content = f"{question.key}-certificates.pdf", demo_pdf(name)
+        filename, content = f"{question.key}-certificates.pdf", _pdf(name)
     else:
         filename = f"{question.key}-{what.lower().replace(' ', '-')[:40]}.txt"
         content = f"{name}\n\nDemo evidence for {question.key}, made by `vendordd demo`.\n"
@@ -185,7 +187,7 @@ def _upload(kit: DemoKit, issued: Issued, question: Question, at: datetime) -> N
     )
 
 
-def demo_pdf(title: str) -> bytes:
+def _pdf(title: str) -> bytes:
     """A one-page PDF showing `title` (ASCII), with a correct cross-reference table."""
     text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
     stream = b"BT /F1 14 Tf 72 720 Td (" + text + b") Tj ET"
