@@ -47,7 +47,7 @@ class DemoKit:
     risk: Actor
     admin: Actor
     now: datetime
-    _files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _files: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def storage(self) -> LocalStorage:
