@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy.exc import OperationalError
 
@@ -100,7 +101,8 @@ def demo(if_empty: bool) -> None:
             click.echo("The database already has users; demo data not loaded.")
             report = DemoReport()
         else:
-            report = load_demo(session, now=utcnow())
+            settings = current_app.config["VENDORDD"]
+            report = load_demo(session, settings=settings, now=utcnow())
     click.echo(report.summary())
 
 

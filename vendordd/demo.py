@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -13,6 +13,7 @@ from vendordd.audit.services import Actor
 from vendordd.auth.models import Role, User
 from vendordd.auth.services import create_user
 from vendordd.concentration.services import seed_providers
+from vendordd.config import Config
 from vendordd.questionnaires.services import PUBLISHED, publish_all
 from vendordd.vendors import demo as book
 from vendordd.vendors import reference, services
@@ -24,6 +25,7 @@ DEMO_USERS = {
     Role.RISK: ("risk@demo.vendordd.test", "Rafael Risk"),
     Role.AUDITOR: ("auditor@demo.vendordd.test", "Aiko Auditor"),
 }
+BOOK_AGE = timedelta(days=120)
 STATUS_PATH = {
     "prospect": [],
     "onboarding": ["onboarding"],
@@ -61,16 +63,21 @@ def has_users(session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is not None
 
 
-def load_demo(session: Session, *, now: datetime) -> DemoReport:
-    """Create whatever part of the demo book is missing; never changes existing rows."""
+def load_demo(session: Session, *, settings: Config, now: datetime) -> DemoReport:
+    """Create whatever part of the demo book is missing; never changes existing rows.
+
+    `settings` are the app's: issuing and the portal need the base URL, link lifetime and
+    evidence store (the demo's emails stay in the outbox; nothing here delivers them).
+    """
     actor, report = Actor.system("demo"), DemoReport()
-    report.add("providers", seed_providers(session, now=now, actor=actor))
+    since = now - BOOK_AGE  # the book was set up before the assessments' timeline starts
+    report.add("providers", seed_providers(session, now=since, actor=actor))
     report.add(
-        "questionnaire versions", publish_all(session, now=now, actor=actor).count(PUBLISHED)
+        "questionnaire versions", publish_all(session, now=since, actor=actor).count(PUBLISHED)
     )
-    users = _users(session, actor, now, report)
-    entities = _entities(session, actor, now, report)
-    functions = _functions(session, actor, now, report)
+    users = _users(session, actor, since, report)
+    entities = _entities(session, actor, since, report)
+    functions = _functions(session, actor, since, report)
     owners = [users[Role.PROCUREMENT], users[Role.RISK]]
     for index, (legal, display, country, status, offered) in enumerate(book.VENDORS):
         key = services.legal_name_key(legal)
@@ -89,14 +96,14 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
                 owner_id=owners[index % 2].id,
             ),
             actor=actor,
-            now=now,
+            now=since,
         )
         for name, profile, entity_idx, function_idx, spend in offered:
             services.save_service(
                 session,
                 vendor=vendor,
                 actor=actor,
-                now=now,
+                now=since,
                 data=services.ServiceData(
                     name=name,
                     intake=book.PROFILES[profile],
@@ -113,7 +120,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
             email=f"accounts@{slug}.example",
             role_title="Account manager",
             actor=actor,
-            now=now,
+            now=since,
         )
         services.add_contact(
             session,
@@ -122,12 +129,15 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
             email=f"security@{slug}.example",
             role_title="CISO office",
             actor=actor,
-            now=now,
+            now=since,
         )
         for step in STATUS_PATH[status]:
-            services.change_status(session, vendor=vendor, status=step, actor=actor, now=now)
+            services.change_status(session, vendor=vendor, status=step, actor=actor, now=since)
         report.count("vendors")
-    report.add("assessments", load_demo_assessments(session, now=now, actor=actor))
+    report.add(
+        "assessments",  # issued, answered and decided over the weeks up to now
+        load_demo_assessments(session, users=users, settings=settings, now=now),
+    )
     return report
 
 

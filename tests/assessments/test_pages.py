@@ -22,19 +22,22 @@ from vendordd.vendors.models import Vendor
 
 @pytest.fixture
 def demo(runner, db):
-    """The demo book, with its four scored assessments."""
+    """The demo book: each demo vendor's latest assessment, by display name."""
     result = runner.invoke(args=["vendordd", "demo"])
     assert result.exit_code == 0, result.output
     return {
         vendor.display_name: assessment
         for assessment, vendor in db.exec(
-            select(Assessment, Vendor).join(Vendor, Vendor.id == Assessment.vendor_id)
+            select(Assessment, Vendor)
+            .join(Vendor, Vendor.id == Assessment.vendor_id)
+            .order_by(Assessment.id)
         )
     }
 
 
 def test_the_demo_assesses_four_vendors_as_their_answer_files_say(demo):
-    outcomes = {name: (a.tier, a.outcome) for name, a in demo.items()}
+    names = ("Harbourlight", "Cobaltreed", "Tessellate", "Northwind Prose")
+    outcomes = {name: (demo[name].tier, demo[name].outcome) for name in names}
     assert outcomes == {
         "Harbourlight": ("T1", "clear"),
         "Cobaltreed": ("T2", "clear"),
@@ -61,13 +64,18 @@ def test_the_score_page_shows_every_figure_and_its_explanation(demo, client, db,
 
 def test_the_score_page_says_when_answers_changed_after_scoring(demo, client, db, make_user):
     sign_in(client, db, make_user("risk"))
-    strong = demo["Harbourlight"]
+    # Back with the vendor for clarification: the clarified answer may change.
+    returned = demo["Saffron Ledger"]
     save_answers(
-        db, assessment=strong, answers={"EG-01": False}, now=strong.created_at, actor=Actor.system()
+        db,
+        assessment=returned,
+        answers={"SP-01": "partial"},
+        now=returned.created_at,
+        actor=Actor.system(),
     )
     db.commit()
 
-    page = unescape(client.get(f"/assessments/{strong.id}").text)
+    page = unescape(client.get(f"/assessments/{returned.id}").text)
 
     assert "gives different figures from the stored score" in page
 
@@ -115,7 +123,7 @@ def test_rescore_command_rescores_every_assessment(demo, runner, db):
     result = runner.invoke(args=["vendordd", "assessments", "rescore"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Rescored 4 assessments."
+    assert result.output.strip() == "Rescored 15 assessments."
 
 
 def test_score_command_explains_an_answer_file(runner, demo):

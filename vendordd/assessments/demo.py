@@ -1,56 +1,72 @@
-"""Demo assessments: four demo vendors answer the standard questionnaire as the demo files do."""
+"""Demo assessments: demo vendors at every step of the workflow, made by the real services.
+
+Every audit event, answer revision, magic link, email (left in the outbox), score and decision
+is what the product itself produces; the stories are in demo_stories.py.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from vendordd.assessments.answering import save_answers
+from vendordd.assessments import demo_stories as story
+from vendordd.assessments.demo_steps import DemoKit
 from vendordd.assessments.models import Assessment
-from vendordd.assessments.scoring import score_assessment
-from vendordd.assessments.services import start_assessment
-from vendordd.audit.services import Actor
-from vendordd.concentration.services import provider_lookup
-from vendordd.questionnaires.answer_files import load_answer_file
+from vendordd.auth.models import Role, User
+from vendordd.auth.services import actor_for
+from vendordd.config import Config
 from vendordd.questionnaires.services import definition_of, latest_version
-from vendordd.resources import resource_dir
 from vendordd.vendors.models import Vendor
 from vendordd.vendors.services import legal_name_key
 
 STANDARD = "genai-due-diligence"
-# Answer file in questionnaires/demo/ -> the demo vendor whose services fit its context.
-ANSWERED_BY = {
-    "strong": "Harbourlight Intelligence Ltd",
-    "weak": "Cobaltreed Systems Inc.",
-    "knockouts": "Tessellate Claims AI Ltd",
-    "no-genai": "Northwind Prose Ltd",
+# Demo vendor -> its story. The four answer files: strong (Harbourlight), weak (Cobaltreed),
+# knockouts (Tessellate) and no-genai (Northwind Prose).
+STORIES: dict[str, Callable[[DemoKit, Vendor], int]] = {
+    "Quartzline Advisory Tech Ltd": story.draft,
+    "Lumenforge AI Limited": story.sent,
+    "Quillstone Analytics Pte. Ltd.": story.in_progress,
+    "Veridian Loop GmbH": story.overdue,
+    "Cobaltreed Systems Inc.": story.awaiting_review,
+    "Saffron Ledger Technologies Pte. Ltd.": story.clarification,
+    "Harbourlight Intelligence Ltd": story.approved("strong", days_ago=44),
+    "Northwind Prose Ltd": story.approved("no-genai", story.NO_GENAI_GAPS, days_ago=26),
+    "Kestrel Harbor AI Corp.": story.with_conditions,
+    "Brightmoor Compliance AI BV": story.rejected,
+    "Tessellate Claims AI Ltd": story.knockouts(approve=True),
+    "Jadeite Robotics Process Ltd": story.knockouts(approve=False),
+    "Orchid Lattice Co., Ltd.": story.superseded,
+    "Nimbus Thicket Ltd": story.cancelled,
 }
 
 
-def load_demo_assessments(session: Session, *, now: datetime, actor: Actor) -> int:
-    """Give each demo vendor above a scored assessment, unless it has one; returns how many."""
+def load_demo_assessments(
+    session: Session, *, users: dict[Role, User], settings: Config, now: datetime
+) -> int:
+    """Tell each story above whose vendor has no assessment yet; returns how many were made."""
     version = latest_version(session, STANDARD)
     if version is None:
         raise LookupError(f"{STANDARD} is not published; publish the questionnaires first")
-    definition = definition_of(version)
-    providers = provider_lookup(session)
+    vendors = session.exec(
+        select(Vendor).where(Vendor.legal_name_key.in_([legal_name_key(n) for n in STORIES]))
+    ).all()
+    assessed = set(session.exec(select(Assessment.vendor_id).distinct()).all())
+    kit = DemoKit(
+        session=session,
+        settings=settings,
+        version=version,
+        definition=definition_of(version),
+        procurement=actor_for(users[Role.PROCUREMENT]),
+        risk=actor_for(users[Role.RISK]),
+        admin=actor_for(users[Role.ADMIN]),
+        now=now,
+    )
+    by_key = {vendor.legal_name_key: vendor for vendor in vendors}
     made = 0
-    for name, legal_name in ANSWERED_BY.items():
-        vendor = session.exec(
-            select(Vendor).where(Vendor.legal_name_key == legal_name_key(legal_name))
-        ).first()
-        if (
-            vendor is None
-            or session.exec(select(Assessment.id).where(Assessment.vendor_id == vendor.id)).first()
-        ):
-            continue
-        path = resource_dir("questionnaires") / "demo" / f"{name}.yaml"
-        loaded = load_answer_file(path, definition, providers)
-        if loaded.errors:  # the shipped files are tested to load cleanly
-            raise ValueError(f"{path.name}: {loaded.errors}")
-        assessment = start_assessment(session, vendor=vendor, version=version, now=now, actor=actor)
-        save_answers(session, assessment=assessment, answers=loaded.answers, now=now, actor=actor)
-        score_assessment(session, assessment=assessment, now=now, actor=actor)
-        made += 1
+    for name, tell in STORIES.items():
+        vendor = by_key.get(legal_name_key(name))
+        if vendor is not None and vendor.id not in assessed:
+            made += tell(kit, vendor)
     return made
