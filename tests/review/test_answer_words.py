@@ -29,3 +29,12 @@ def test_every_answer_type_reads_as_words():
     assert rows[0].startswith("Feature: Advisor Assist; What it does: Drafts answers")
     assert words("EG-01", None) is None
     assert words("DR-04a", "many") == "many (no longer fits the question)"
+
+
+def test_an_evidence_answer_reads_as_its_file_names():
+    definition = load_definition(ROOT / "genai-due-diligence.yaml")
+    key = next(question.key for question in definition.questions if question.type == "evidence")
+    words = AnswerWords(definition, {}, {"7": "soc2-type2.pdf", "9": "iso42001.pdf"})
+
+    assert words(key, ["7", "9"]) == "soc2-type2.pdf; iso42001.pdf"
+    assert words(key, ["12"]) == "file 12"  # a reference with no record left is still shown

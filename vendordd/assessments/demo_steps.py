@@ -23,7 +23,8 @@ from vendordd.audit.services import Actor
 from vendordd.concentration.services import provider_lookup
 from vendordd.config import Config
 from vendordd.portal.access import actor_of
-from vendordd.portal.submission import current_progress, submit_assessment
+from vendordd.portal.answering import answer_state
+from vendordd.portal.submission import submit_assessment
 from vendordd.questionnaires.answer_files import load_answer_file
 from vendordd.questionnaires.answers import parse_answers
 from vendordd.questionnaires.models import QuestionnaireVersion
@@ -129,7 +130,7 @@ def answer(kit: DemoKit, issued: Issued, answers: dict[str, Any], *, days_ago: f
 def submit(kit: DemoKit, issued: Issued, *, days_ago: float) -> None:
     """Upload a file wherever evidence is still missing, then submit under attestation."""
     at = kit.ago(days_ago)
-    found = current_progress(kit.session, assessment=issued.assessment, now=at)
+    found = answer_state(kit.session, assessment=issued.assessment, today=at.date()).progress
     for domain in found.domains:
         unanswered = [q for q in domain.missing_answers if q.type != "evidence"]
         if unanswered:  # a demo story must answer everything it submits

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from vendordd.assessments.evidence import evidence_of
 from vendordd.assessments.models import (
     AnswerRevision,
     Assessment,
@@ -61,10 +62,16 @@ class DomainView:
 class AnswerWords:
     """Stored answers (plain JSON) in words, as the spreadsheet shows them."""
 
-    def __init__(self, definition: Definition, providers: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        definition: Definition,
+        providers: Mapping[str, str],
+        files: Mapping[str, str] | None = None,
+    ) -> None:
         self.readers: dict[str, Reader] = answer_readers(definition)
         self.by_key = definition.by_key
         self.providers = providers
+        self.files = files or {}  # an evidence question's file reference -> its file name
 
     def __call__(self, key: str, stored: Any) -> str | None:
         if stored is None:
@@ -74,6 +81,8 @@ class AnswerWords:
         except (AnswerError, KeyError):
             return f"{stored} (no longer fits the question)"
         question = self.by_key[key]
+        if question.type == "evidence":
+            return "; ".join(self.files.get(ref, f"file {ref}") for ref in value)
         if question.type != "group":
             return str(cell_value(question, value, self.providers))
         columns = {column.key: column for column in question.fields or ()}
@@ -88,22 +97,27 @@ class AnswerWords:
 
 
 def answer_words(session: Session, *, assessment: Assessment) -> AnswerWords:
-    """The formatter of this assessment's answers."""
+    """The formatter of this assessment's answers (evidence files by name, removed ones too)."""
     definition = definition_for(session, assessment.questionnaire_version_id)
-    return AnswerWords(definition, provider_labels(session))
+    files = session.exec(
+        select(Evidence.id, Evidence.filename).where(Evidence.assessment_id == assessment.id)
+    )
+    return AnswerWords(
+        definition, provider_labels(session), {str(id_): name for id_, name in files}
+    )
 
 
 def review_domains(session: Session, *, assessment: Assessment) -> list[DomainView]:
     """Every question in the assessment's scope, per domain, with what a reviewer needs."""
     definition = definition_for(session, assessment.questionnaire_version_id)
-    words = AnswerWords(definition, provider_labels(session))
+    words = answer_words(session, assessment=assessment)
     result = stored_score(assessment)
     scores = {item.key: item for item in result.questions} if result else {}
     stored = stored_answers(session, assessment_id=assessment.id)
     reviews = question_reviews(session, assessment_id=assessment.id)
     threads = message_threads(session, assessment_id=assessment.id)
     changed = changed_since_request(session, assessment_id=assessment.id)
-    evidence = _evidence(session, assessment.id)
+    evidence = evidence_of(session, assessment_id=assessment.id)
     history = _history(session, assessment.id)
     domains = []
     for domain in definition.domains:
@@ -136,18 +150,6 @@ def review_domains(session: Session, *, assessment: Assessment) -> list[DomainVi
             )
         domains.append(DomainView(domain.key, domain.title, views, hidden))
     return domains
-
-
-def _evidence(session: Session, assessment_id: int) -> dict[str, list[Evidence]]:
-    found: dict[str, list[Evidence]] = defaultdict(list)
-    rows = session.exec(
-        select(Evidence)
-        .where(Evidence.assessment_id == assessment_id, Evidence.removed_at.is_(None))
-        .order_by(Evidence.uploaded_at, Evidence.id)
-    )
-    for row in rows:
-        found[row.question_key].append(row)
-    return found
 
 
 def _history(session: Session, assessment_id: int) -> dict[str, list[AnswerRevision]]:

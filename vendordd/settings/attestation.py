@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from vendordd.audit.services import Actor, record_event
+from vendordd.audit.services import Actor
 from vendordd.settings.models import Setting
+from vendordd.settings.services import store_setting
 
 ATTESTATION_KEY = "attestation_statement"
 MAX_STATEMENT = 4000
@@ -37,20 +38,13 @@ def set_attestation_statement(
     after = statement or DEFAULT_STATEMENT
     if before == after:
         return False
-    setting = session.get(Setting, ATTESTATION_KEY) or Setting(
-        key=ATTESTATION_KEY, value="", updated_at=now
-    )
-    setting.value, setting.updated_at = statement, now
-    session.add(setting)
-    record_event(
+    store_setting(
         session,
-        actor=actor,
-        action="setting.updated",
-        object_type="setting",
-        object_id=ATTESTATION_KEY,
-        object_label="Attestation statement",
-        now=now,
+        key=ATTESTATION_KEY,
+        value=statement,
+        label="Attestation statement",
         changes={"statement": [before, after]},
+        actor=actor,
+        now=now,
     )
-    session.flush()
     return True

@@ -56,21 +56,43 @@ def set_data_location_policy(
     changes = diff(before, after)
     if not changes:
         return False
-    setting = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY, value={}, updated_at=now)
-    setting.value, setting.updated_at = after, now
+    store_setting(
+        session,
+        key=POLICY_KEY,
+        value=after,
+        label="Data-location policy",
+        changes=changes,
+        actor=actor,
+        now=now,
+    )
+    return True
+
+
+def store_setting(
+    session: Session,
+    *,
+    key: str,
+    value: object,
+    label: str,
+    changes: dict,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Write a setting's new value and audit the change."""
+    setting = session.get(Setting, key) or Setting(key=key, value=value, updated_at=now)
+    setting.value, setting.updated_at = value, now
     session.add(setting)
     record_event(
         session,
         actor=actor,
         action="setting.updated",
         object_type="setting",
-        object_id=POLICY_KEY,
-        object_label="Data-location policy",
+        object_id=key,
+        object_label=label,
         now=now,
         changes=changes,
     )
     session.flush()
-    return True
 
 
 def _checked(policy: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
