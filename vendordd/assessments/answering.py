@@ -148,22 +148,6 @@ def save_answers(
     return sorted(changes)
 
 
-def answer_history(
-    session: Session, *, assessment_id: int, question_key: str
-) -> list[AnswerRevision]:
-    """Every value the answer has had, oldest first."""
-    return list(
-        session.exec(
-            select(AnswerRevision)
-            .where(
-                AnswerRevision.assessment_id == assessment_id,
-                AnswerRevision.question_key == question_key,
-            )
-            .order_by(AnswerRevision.revision)
-        )
-    )
-
-
 def answer_revisions(session: Session, *, assessment_id: int) -> dict[str, int]:
     """Question key -> the revision of its current answer (what an editor starts from)."""
     rows = session.exec(
