@@ -290,3 +290,15 @@ def test_the_queue_pages(app, db, blocked, make_user):
         second = client.get("/assessments/review?page=2").text
     assert "Page 1 of 2 · 3 in all" in first and "Gamma" not in first
     assert "Gamma" in second and "Acme" not in second
+
+
+def test_the_page_can_show_only_the_questions_needing_attention(client, blocked, login_as):
+    login_as("risk")
+
+    everything = client.get(_url(blocked, "review")).text
+    attention = client.get(_url(blocked, "review?show=attention")).text
+
+    assert 'id="q-EG-01"' in everything and 'id="q-DR-02"' in everything
+    assert 'id="q-DR-01"' in attention  # its answer knocks out
+    assert 'id="q-EG-01"' not in attention and 'id="q-DR-02"' not in attention
+    assert "Showing the 1 needing attention" in attention

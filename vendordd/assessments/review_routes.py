@@ -62,6 +62,10 @@ def queue():
     return render_template("assessments/review_queue.html", page=page)
 
 
+# `?show=attention`: only the questions that need a reviewer (see QuestionView.needs_attention).
+ATTENTION = "attention"
+
+
 @bp.get("/<int:assessment_id>/review", endpoint="review")
 @roles(*READERS)
 def review_page(assessment_id: int):
@@ -80,12 +84,15 @@ def render_review(assessment: Assessment, status: int = 200, **forms):
         updates[finding.id] = FindingUpdateForm(formdata=None, obj=finding)
         updates[finding.id].owner.data = finding.owner_id
         updates[finding.id].set_owners(owners)
+    domains = review_domains(db, assessment=assessment)
     page = render_template(
         "assessments/review.html",
         assessment=assessment,
         vendor=db.get(Vendor, assessment.vendor_id),
         result=review.stored_score(assessment),
-        domains=review_domains(db, assessment=assessment),
+        domains=domains,
+        attention=sum(view.needs_attention for domain in domains for view in domain.questions),
+        attention_only=request.args.get("show") == ATTENTION,
         labels=review.REVIEW_LABELS,
         status_label=STATUS_LABELS.get(assessment.status, assessment.status),
         open_keys=review.open_clarifications(db, assessment_id=assessment.id),

@@ -27,12 +27,13 @@ from vendordd.assessments.review import (
     stored_score,
 )
 from vendordd.assessments.services import stored_answers
+from vendordd.assessments.workflow import CLARIFICATION_REQUESTED
 from vendordd.concentration.services import provider_labels
 from vendordd.questionnaires.answers import AnswerError
 from vendordd.questionnaires.schema import Definition, Question
 from vendordd.questionnaires.services import definition_for
 from vendordd.questionnaires.xlsx_export import cell_value
-from vendordd.scoring.result import OUT_OF_SCOPE, QuestionScore
+from vendordd.scoring.result import MISSING, OUT_OF_SCOPE, QuestionScore
 
 
 @dataclass
@@ -49,6 +50,17 @@ class QuestionView:
     thread: list[ClarificationMessage] = field(default_factory=list)
     history: list[tuple[AnswerRevision, str | None]] = field(default_factory=list)
     is_changed: bool = False  # answer changed since the clarification was requested
+
+    @property
+    def needs_attention(self) -> bool:
+        """A knockout, a red flag, an open clarification, a changed or a missing answer."""
+        return bool(
+            self.knockouts
+            or self.red_flags
+            or self.is_changed
+            or (self.review is not None and self.review.status == CLARIFICATION_REQUESTED)
+            or (self.score is not None and self.score.state == MISSING)
+        )
 
 
 @dataclass
