@@ -204,6 +204,18 @@ def test_grouping_by_ultimate_parent_adds_connected_providers():
     assert grouped.total == alone.total == 4
 
 
+def test_grouping_does_not_merge_a_service_twice_so_it_never_lowers_hhi():
+    # Ten services each on both a1 and a2 (one parent), twenty others on one provider each.
+    rows = [row(s, p, parent="a") for s in range(10) for p in ("a1", "a2")]
+    rows += [row(100 + n, f"o{n}") for n in range(20)]
+    alone = concentration(rows, MODEL_DEVELOPER, SERVICES)
+    grouped = concentration(rows, MODEL_DEVELOPER, SERVICES, by_parent=True)
+    assert alone.hhi == 1_375  # 25² + 25² + 20 x 2.5² (total 40)
+    # a = 10 + 10 = 20 of 40: 50² + 20 x 2.5² = 2,625. Counting each service once for the
+    # group (a = 10 of 30) would give 33.3² + 20 x 3.3² = 1,333: lower than apart.
+    assert grouped.hhi == 2_625
+
+
 def test_select_rows_applies_each_filter():
     rows = [
         row(1, "A", tier=1, entity_ids=frozenset({10}), function_ids=frozenset({7})),
