@@ -19,15 +19,18 @@ from vendordd.concentration.metrics import (
     SPEND,
     WEIGHTED,
     Exposure,
-    Resilience,
     book_concentration,
     concentration,
     exposure_weight,
-    is_single_point_of_failure,
+    onboarding_change,
     select_rows,
-    single_point_of_failure,
     summarise,
     what_if,
+)
+from vendordd.concentration.resilience import (
+    Resilience,
+    is_single_point_of_failure,
+    single_point_of_failure,
 )
 
 
@@ -87,6 +90,39 @@ def test_what_if_moves_the_worked_example_from_3800_to_4078():
     assert (cloud.after.hhi, cloud.hhi_delta, cloud.top1_delta) == (10_000, 10_000, 100)
     assert changes[COUNTRY].hhi_delta == 0 and not changes[COUNTRY].after.has_data
     assert list(changes) == list(LAYERS)
+
+
+def test_onboarding_change_starts_from_a_layer_summarised_from_sql_totals():
+    # The concentration page has the layer from a GROUP BY; the new service adds to it.
+    before = summarise(CLOUD, WEIGHTED, {"aws": 5, "azure": 3, "gcp": 2}, services=6)
+    added = [
+        row(9, "aws", layer=CLOUD, tier=1),
+        row(9, "aws", layer=CLOUD, tier=1),  # repeated: counts once
+        row(9, "azure", layer=CLOUD, tier=1),
+        row(9, "openai"),  # another layer: ignored here
+    ]
+    change = onboarding_change(before, added)
+    # aws 5 + 4 = 9, azure 3 + 4 = 7, gcp 2: T = 18; 10,000 x (81 + 49 + 4) / 324 = 4,135.80
+    assert [(s.provider, s.exposure) for s in change.after.shares] == [
+        ("aws", 9),
+        ("azure", 7),
+        ("gcp", 2),
+    ]
+    assert change.after.hhi == pytest.approx(4_135.802469, abs=1e-6)
+    assert change.hhi_delta == pytest.approx(335.802469, abs=1e-6)  # from 3,800
+    assert change.top1_delta == pytest.approx(0.0, abs=1e-9)  # 9/18 = 50 % as before
+    assert change.after.services == 7
+
+
+def test_onboarding_change_keeps_the_parent_grouping_of_the_layer():
+    book = [row(1, "aws", layer=CLOUD, parent="amazon"), row(2, "azure", layer=CLOUD)]
+    before = concentration(book, CLOUD, SERVICES, by_parent=True)
+    change = onboarding_change(before, [row(3, "bedrock", layer=CLOUD, parent="amazon")])
+    assert [(s.provider, s.exposure) for s in change.after.shares] == [
+        ("amazon", 2),
+        ("azure", 1),
+    ]
+    assert change.after.by_parent and change.hhi_delta == pytest.approx(555.555556, abs=1e-6)
 
 
 def test_what_if_with_a_new_provider_lowers_concentration():

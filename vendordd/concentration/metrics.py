@@ -7,7 +7,7 @@ by hand (reference §4.2):
 Exposure
 - One `Exposure` row is one service's dependency on one provider in one layer: model developer,
   hosting platform, cloud, or country (the provider is then an ISO country code).
-- Rows repeating the same (service, provider) in a layer count once.
+- Rows repeating the same (service, provider) in a layer count once (the first is counted).
 - A service counts in full towards every distinct provider it depends on in a layer, not split
   between them: an outage of either of two clouds hits the whole service. So a service on two
   clouds adds its exposure to each, and a layer's total exposure is the sum over providers.
@@ -17,11 +17,11 @@ Exposure
 - Criticality weight (reference §4.2, RoI reliance scale): 4 for a T1 service (every service
   supporting a critical or important function is T1) or full reliance; otherwise 3 for
   material, 2 for low, 1 for not significant reliance.
-- Grouped by ultimate parent (`by_parent=True`), a provider's exposure is added to its parent's
-  (`parent`, or the provider itself when it has none). Nothing is de-duplicated across the
-  providers of one group — a service on two of them counts twice, as two arrangements with
-  closely connected providers (DORA 29(1)(b)) — so the layer total is unchanged and grouping
-  can only raise HHI, since (a + b)² ≥ a² + b².
+- Grouped by ultimate parent (`by_parent=True`), a provider's exposure is added to its
+  parent's (the `parent` of the provider's first row, or the provider itself when it has none).
+  Nothing is de-duplicated across the providers of one group — a service on two of them counts
+  twice, as two arrangements with closely connected providers (DORA 29(1)(b)) — so the layer
+  total is unchanged and grouping can only raise HHI, since (a + b)² ≥ a² + b².
 
 Figures, for a layer with total exposure T > 0 and provider exposures x
 - share = 100 * x / T percent; shares are listed largest first, ties by provider name;
@@ -34,19 +34,20 @@ Figures, for a layer with total exposure T > 0 and provider exposures x
 - T = 0 (no rows, or no known spend) is "no data": no shares, and HHI, effective number,
   top-1 and CR3 are None — never a division by zero.
 
-What-if (onboarding): the layer's figures over the current rows, then over the current rows
-plus the prospective service's declared rows; the change is after - before, where a layer with
-no data counts as HHI 0 and top-1 share 0 (its first dependency is a change to 10,000).
+What-if (onboarding): a layer's figures over the current book, then with a prospective service's
+declared rows added (a new service: its exposure adds to the current totals; `onboarding_change`
+does this from a layer already summarised, e.g. from SQL totals). The change is after - before,
+where a layer with no data counts as HHI 0 and top-1 share 0 (its first dependency is a change
+to 10,000).
 
-Single point of failure: a T1 or T2 service with exactly one model path (one model developer it
-can use) whose substitutability is "not substitutable" or "highly complex", or whose failover
-has not been tested (unknown counts as not tested). Unknown substitutability alone flags nothing.
+Thresholds and breaches are in `thresholds.py`, single points of failure in `resilience.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from math import fsum
 from typing import NamedTuple
 
 MODEL_DEVELOPER, HOSTING_PLATFORM, CLOUD, COUNTRY = (
@@ -60,14 +61,6 @@ SERVICES, WEIGHTED, SPEND = "services", "weighted", "spend"
 BASES = (SERVICES, WEIGHTED, SPEND)
 RELIANCE_WEIGHTS = {"full": 4, "material": 3, "low": 2, "not_significant": 1}
 CRITICAL_WEIGHT = 4
-# DORA RoI B_07.01.0050, in order from hardest to easiest to substitute.
-SUBSTITUTABILITY = {
-    "not_substitutable": "not substitutable",
-    "highly_complex": "highly complex to substitute",
-    "medium_complexity": "substitutable with medium complexity",
-    "easily_substitutable": "easily substitutable",
-}
-HARD_TO_SUBSTITUTE = frozenset({"not_substitutable", "highly_complex"})
 SHARE_DECIMALS = 6  # shares and HHI are compared at this many decimals (binary floating point)
 
 
@@ -107,6 +100,7 @@ class Concentration(NamedTuple):
     cr3: float | None
     services: int  # distinct services with a row in the layer
     without_spend: int = 0  # of those, how many have no known spend (spend basis only)
+    by_parent: bool = False  # providers grouped by ultimate parent
 
     @property
     def has_data(self) -> bool:
@@ -123,16 +117,6 @@ class Change(NamedTuple):
     top1_delta: float
 
 
-class Resilience(NamedTuple):
-    """What the single-point-of-failure test reads about one service."""
-
-    service_id: int
-    tier: int
-    model_paths: int  # distinct model developers the service can run on
-    substitutability: str | None  # a key of SUBSTITUTABILITY; None when not answered
-    is_failover_tested: bool | None  # None when not answered
-
-
 def exposure_weight(tier: int, reliance: str) -> int:
     """Criticality weight: 4 for T1 or full reliance, else 3 material, 2 low, 1 not significant."""
     return CRITICAL_WEIGHT if tier == 1 else RELIANCE_WEIGHTS[reliance]
@@ -144,26 +128,39 @@ def provider_exposures(
     """Each provider's (or parent's) exposure in a layer, the services, those without spend."""
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; expected one of {', '.join(BASES)}")
-    totals: dict[str, float] = {}
-    seen: set[tuple[int, str]] = set()
-    services: set[int] = set()
+    by_provider: dict[str, dict[int, float]] = {}  # provider -> service -> exposure
+    parents: dict[str, str] = {}
     unpriced: set[int] = set()
+    is_count, is_weighted = basis == SERVICES, basis == WEIGHTED
+    # The hot loop (27,000 rows a layer): a dict per provider de-duplicates services faster
+    # than a set of (service, provider) pairs.
     for row in rows:
-        if row.layer != layer or (row.service_id, row.provider) in seen:
+        if row.layer != layer:
             continue
-        seen.add((row.service_id, row.provider))
-        services.add(row.service_id)
-        if basis == SERVICES:
-            value = 1.0
-        elif basis == WEIGHTED:
-            value = exposure_weight(row.tier, row.reliance)
+        provider = row.provider
+        exposures = by_provider.get(provider)
+        if exposures is None:
+            exposures = by_provider[provider] = {}
+            parents[provider] = row.parent or provider
+        service_id = row.service_id
+        if service_id in exposures:
+            continue
+        if is_count:
+            exposures[service_id] = 1.0
+        elif is_weighted:
+            # exposure_weight, inlined
+            weight = CRITICAL_WEIGHT if row.tier == 1 else RELIANCE_WEIGHTS[row.reliance]
+            exposures[service_id] = weight
         elif row.spend is None:
-            unpriced.add(row.service_id)
-            value = 0.0
+            unpriced.add(service_id)
+            exposures[service_id] = 0.0
         else:
-            value = float(row.spend)
-        key = (row.parent or row.provider) if by_parent else row.provider
-        totals[key] = totals.get(key, 0.0) + value
+            exposures[service_id] = float(row.spend)
+    totals: dict[str, float] = {}
+    for provider, exposures in by_provider.items():
+        key = parents[provider] if by_parent else provider
+        totals[key] = totals.get(key, 0.0) + fsum(exposures.values())  # fsum: order-free
+    services = set().union(*by_provider.values())
     return totals, len(services), len(unpriced)
 
 
@@ -174,6 +171,7 @@ def summarise(
     *,
     services: int = 0,
     without_spend: int = 0,
+    by_parent: bool = False,
 ) -> Concentration:
     """Shares, HHI, effective number, top-1 and CR3 from each provider's exposure."""
     # float(): SQL sums of spend arrive as Decimal.
@@ -187,15 +185,27 @@ def summarise(
     total = sum(value for _provider, value in ranked)
     if not total:
         return Concentration(
-            layer, basis, 0.0, (), None, None, None, (), None, services, without_spend
+            layer, basis, 0.0, (), None, None, None, (), None, services, without_spend, by_parent
         )
     shares = tuple(Share(provider, value, 100 * value / total) for provider, value in ranked)
     hhi = 10_000 * sum(value * value for _provider, value in ranked) / (total * total)
     top1 = shares[0].percent
     tied = tuple(s.provider for s in shares if _same(s.percent, top1))
     cr3 = sum(share.percent for share in shares[:3])
+    effective = 10_000 / hhi
     return Concentration(
-        layer, basis, total, shares, hhi, 10_000 / hhi, top1, tied, cr3, services, without_spend
+        layer,
+        basis,
+        total,
+        shares,
+        hhi,
+        effective,
+        top1,
+        tied,
+        cr3,
+        services,
+        without_spend,
+        by_parent,
     )
 
 
@@ -204,7 +214,9 @@ def concentration(
 ) -> Concentration:
     """One layer's figures on one basis over exposure rows; see the module docstring."""
     totals, services, unpriced = provider_exposures(rows, layer, basis, by_parent=by_parent)
-    return summarise(layer, basis, totals, services=services, without_spend=unpriced)
+    return summarise(
+        layer, basis, totals, services=services, without_spend=unpriced, by_parent=by_parent
+    )
 
 
 def book_concentration(
@@ -222,20 +234,46 @@ def what_if(
     *,
     by_parent: bool = False,
 ) -> dict[str, Change]:
-    """Per layer: the figures before and after adding a prospective service's rows."""
-    current, added = tuple(current_rows), tuple(added_rows)
-    changes = {}
-    for layer in LAYERS:
-        before = concentration(current, layer, basis, by_parent=by_parent)
-        after = concentration(current + added, layer, basis, by_parent=by_parent)
-        changes[layer] = Change(
-            layer,
-            before,
-            after,
-            (after.hhi or 0.0) - (before.hhi or 0.0),
-            (after.top1 or 0.0) - (before.top1 or 0.0),
-        )
-    return changes
+    """Per layer: the book before and after adding a prospective (new) service's rows."""
+    current: dict[str, list[Exposure]] = {layer: [] for layer in LAYERS}
+    for row in current_rows:
+        if row.layer in current:  # rows of other layers (e.g. vector stores) are not counted
+            current[row.layer].append(row)
+    added = tuple(added_rows)
+    return {
+        layer: onboarding_change(concentration(rows, layer, basis, by_parent=by_parent), added)
+        for layer, rows in current.items()
+    }
+
+
+def onboarding_change(before: Concentration, added_rows: Iterable[Exposure]) -> Change:
+    """One layer, as already summarised, before and after adding a new service's rows."""
+    added, services, unpriced = provider_exposures(
+        added_rows, before.layer, before.basis, by_parent=before.by_parent
+    )
+    totals = {share.provider: share.exposure for share in before.shares}
+    for provider, value in added.items():
+        totals[provider] = totals.get(provider, 0.0) + value
+    after = summarise(
+        before.layer,
+        before.basis,
+        totals,
+        services=before.services + services,
+        without_spend=before.without_spend + unpriced,
+        by_parent=before.by_parent,
+    )
+    return layer_change(before, after)
+
+
+def layer_change(before: Concentration, after: Concentration) -> Change:
+    """The change in HHI and top-1 share; a layer with no data counts as 0 for both."""
+    return Change(
+        before.layer,
+        before,
+        after,
+        (after.hhi or 0.0) - (before.hhi or 0.0),
+        (after.top1 or 0.0) - (before.top1 or 0.0),
+    )
 
 
 def select_rows(
@@ -257,23 +295,6 @@ def select_rows(
         and (function_id is None or function_id in row.function_ids)
         and (status_set is None or row.status in status_set)
     ]
-
-
-def single_point_of_failure(service: Resilience) -> tuple[str, ...]:
-    """Why a service is a single point of failure; empty when it is not one."""
-    if service.tier > 2 or service.model_paths != 1:
-        return ()
-    reasons = []
-    if service.substitutability in HARD_TO_SUBSTITUTE:
-        reasons.append(f"one model path, {SUBSTITUTABILITY[service.substitutability]}")
-    if not service.is_failover_tested:
-        reasons.append("one model path, failover not tested")
-    return tuple(reasons)
-
-
-def is_single_point_of_failure(service: Resilience) -> bool:
-    """A T1/T2 service on one model path, hard to substitute or without tested failover."""
-    return bool(single_point_of_failure(service))
 
 
 def _same(a: float, b: float) -> bool:
