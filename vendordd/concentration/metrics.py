@@ -24,7 +24,7 @@ Exposure
   total is unchanged and grouping can only raise HHI, since (a + b)² ≥ a² + b².
 
 Figures, for a layer with total exposure T > 0 and provider exposures x
-- share = 100 * x / T percent; shares are listed largest first, ties by provider name;
+- share = 100 * x / T percent; shares are listed largest first (at six decimals), ties by name;
   providers with zero exposure (spend basis) are left out.
 - HHI = Σ share² = 10,000 * Σx² / T², between 10,000 / n (n equal providers) and 10,000 (one).
 - effective number of providers = 10,000 / HHI.
@@ -178,17 +178,17 @@ def summarise(
     values = {provider: float(value) for provider, value in exposures.items()}
     if any(value < 0 for value in values.values()):
         raise ValueError("exposure cannot be negative")
-    ranked = sorted(
-        ((provider, value) for provider, value in values.items() if value > 0),
-        key=lambda item: (-item[1], item[0]),
-    )
-    total = sum(value for _provider, value in ranked)
+    total = fsum(values.values())  # fsum: the same total whatever the order of providers
     if not total:
         return Concentration(
             layer, basis, 0.0, (), None, None, None, (), None, services, without_spend, by_parent
         )
-    shares = tuple(Share(provider, value, 100 * value / total) for provider, value in ranked)
-    hhi = 10_000 * sum(value * value for _provider, value in ranked) / (total * total)
+    positive = (
+        Share(provider, value, 100 * value / total) for provider, value in values.items() if value
+    )
+    # Ranked on shares at six decimals, so a tie by hand is broken by name, not by rounding.
+    shares = tuple(sorted(positive, key=lambda s: (-round(s.percent, SHARE_DECIMALS), s.provider)))
+    hhi = 10_000 * fsum(value * value for value in values.values()) / (total * total)
     top1 = shares[0].percent
     tied = tuple(s.provider for s in shares if _same(s.percent, top1))
     cr3 = sum(share.percent for share in shares[:3])
