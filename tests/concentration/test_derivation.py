@@ -215,3 +215,19 @@ def test_deriving_the_same_answers_again_changes_nothing(db, acme):
     assert change.is_empty
     assert live(db, acme) == before
     assert len(db.exec(select(Dependency)).all()) == 26
+
+
+def test_deriving_one_assessment_again_keeps_its_report_unless_something_changed(db, acme):
+    first = submitted_from_file(db, acme, "weak")
+    derive(db, first)
+    second = submitted_from_file(db, acme, "strong", days=30)
+    derive(db, second, LATER)
+
+    assert derive(db, second, LATER).is_empty
+
+    stored = db.exec(select(DependencyDerivation).order_by(DependencyDerivation.id)).all()
+    assert [(d.assessment_id, d.previous_assessment_id) for d in stored] == [
+        (first.id, None),
+        (second.id, first.id),
+    ]
+    assert len(events(db, "dependencies.derived")) == 3

@@ -210,15 +210,17 @@ def derive_dependencies(
     for key, row in by_key.items():
         if key not in wanted and row.removed_at is None:
             session.delete(row)
-    session.add(
-        DependencyDerivation(
-            vendor_id=assessment.vendor_id,
-            assessment_id=assessment.id,
-            previous_assessment_id=previous,
-            changes=change.to_json(),
-            derived_at=now,
+    # Deriving the same assessment again with nothing new keeps the report that says something.
+    if previous != assessment.id or not change.is_empty:
+        session.add(
+            DependencyDerivation(
+                vendor_id=assessment.vendor_id,
+                assessment_id=assessment.id,
+                previous_assessment_id=previous,
+                changes=change.to_json(),
+                derived_at=now,
+            )
         )
-    )
     session.flush()
     record_event(
         session,
