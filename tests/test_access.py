@@ -23,6 +23,7 @@ from vendordd.assessments.evidence import add_evidence
 from vendordd.assessments.models import Finding, RiskAcceptance
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
+from vendordd.concentration.dependencies import Resilience, add_dependency
 from vendordd.portal.access import VENDOR_CONTACT
 from vendordd.storage import storage_for
 from vendordd.vendors import importing
@@ -133,6 +134,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "portal.autosave": CONTACT,
     "portal.xlsx": CONTACT,
     "portal.xlsx_upload": CONTACT,
+    # concentration: risk corrects the fourth-party map by hand
+    "concentration.dependency_new": RISK,
+    "concentration.dependency": RISK,
+    "concentration.dependency_remove": RISK,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -201,6 +206,19 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
     db.commit()
     finding, acceptance = _review_objects(db, assessment, colleague)
     message = queue_email(db, to=contact.email, subject="Invitation", body="Link", now=NOW)
+    dependency = add_dependency(
+        db,
+        service=db.exec(select(Service)).one(),
+        layer="cloud",
+        provider="Acme Cloud",
+        country=None,
+        family=None,
+        version=None,
+        resilience=Resilience(),
+        reason="Test",
+        now=NOW,
+        actor=SYSTEM,
+    )
     db.commit()
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
@@ -221,6 +239,7 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         "finding_id": finding.id,
         "acceptance_id": acceptance.id,
         "message_id": message.id,
+        "dependency_id": dependency.id,
         "token": "no-such-link",
         "domain_key": "embedded",
     }

@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from vendordd.auth.access import check_declarations, load_user
     from vendordd.auth.routes import bp as auth_bp
     from vendordd.cli import cli
+    from vendordd.concentration.routes import bp as concentration_bp
     from vendordd.portal.routes import bp as portal_bp
     from vendordd.questionnaires.routes import bp as questionnaires_bp
     from vendordd.settings.routes import bp as settings_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
         assessments_bp,
         portal_bp,
         alerts_bp,
+        concentration_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -16,6 +16,7 @@ from vendordd.auth.forms import EMAIL_PATTERN
 from vendordd.auth.models import Role
 from vendordd.auth.passwords import password_problem
 from vendordd.auth.services import UserError, create_user
+from vendordd.concentration.commands import concentration as concentration_cli
 from vendordd.db import engine, job_session
 from vendordd.dbtypes import utcnow
 from vendordd.questionnaires.commands import questionnaires as questionnaires_cli
@@ -24,7 +25,15 @@ cli = AppGroup("vendordd", help="Due diligence on GenAI vendors.")
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Staff users.")
 audit_cli = AppGroup("audit", help="The audit trail.")
-for group in (db_cli, users_cli, audit_cli, questionnaires_cli, assessments_cli, outbox_cli):
+for group in (
+    db_cli,
+    users_cli,
+    audit_cli,
+    questionnaires_cli,
+    assessments_cli,
+    outbox_cli,
+    concentration_cli,
+):
     cli.add_command(group)
 
 

@@ -37,6 +37,10 @@ ACTION_LABELS = {
     "service.updated": "Service changed",
     "evidence.uploaded": "Evidence uploaded",
     "evidence.removed": "Evidence removed",
+    "dependencies.derived": "Fourth-party map derived",
+    "dependency.added": "Dependency added",
+    "dependency.corrected": "Dependency corrected",
+    "dependency.removed": "Dependency removed",
 }
 
 

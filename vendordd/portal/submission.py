@@ -26,6 +26,7 @@ from vendordd.assessments.workflow import SUBMITTED, check_transition
 from vendordd.audit.services import Actor, record_event
 from vendordd.auth.magic_links import revoke_links
 from vendordd.auth.models import User
+from vendordd.concentration.derivation import derive_dependencies
 from vendordd.portal.answering import answer_state
 from vendordd.portal.progress import Progress
 from vendordd.vendors.models import Vendor
@@ -62,8 +63,9 @@ def submit_assessment(
     """Submit the answers under the contact's attestation; returns the receipt's hash.
 
     Refused (WorkflowError) unless the assessment is with the vendor, and (SubmissionRefused)
-    while anything required is missing. Rescores, revokes every link to the assessment (the
-    submitter's portal session stays, to show the receipt) and tells the issuer.
+    while anything required is missing. Rescores, derives the fourth-party map again, revokes
+    every link to the assessment (the submitter's portal session stays, to show the receipt)
+    and tells the issuer.
     """
     check_transition(assessment, SUBMITTED)
     found = answer_state(session, assessment=assessment, today=now.date()).progress
@@ -97,6 +99,7 @@ def submit_assessment(
         },
     )
     score_assessment(session, assessment=assessment, now=now, actor=actor)
+    derive_dependencies(session, assessment=assessment, now=now, actor=actor)
     _tell_issuer(session, assessment=assessment, vendor=vendor, base_url=base_url, now=now)
     return digest
 

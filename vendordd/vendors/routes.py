@@ -18,6 +18,7 @@ from vendordd.assessments.services import vendor_assessments
 from vendordd.auth.access import STAFF, roles
 from vendordd.auth.models import Role, User
 from vendordd.auth.services import actor_for
+from vendordd.concentration.chain import vendor_chain
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
 from vendordd.paging import MAX_ID, positive_int
@@ -123,6 +124,7 @@ def _detail_page(vendor: Vendor, contact_form: ContactForm, status: int = 200):
         contact_form=contact_form,
         history=history,
         assessments=vendor_assessments(db, vendor_id=vendor.id),
+        chain=vendor_chain(db, vendor_id=vendor.id),
     )
     return page, status
 

@@ -1,0 +1,32 @@
+"""`vendordd concentration …`: rebuild the fourth-party map from the answers."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from vendordd.audit.services import Actor
+from vendordd.concentration.derivation import derive_dependencies, latest_derivable
+from vendordd.db import job_session
+from vendordd.dbtypes import utcnow
+
+concentration = AppGroup("concentration", help="Providers and the fourth-party map.")
+
+
+@concentration.command("derive")
+def derive() -> None:
+    """Derive every vendor's dependencies from its latest submitted or decided assessment.
+
+    Hand corrections are kept; all vendors are written in one transaction.
+    """
+    now, actor = utcnow(), Actor.system("cli")
+    changed = 0
+    with job_session() as session:
+        latest = latest_derivable(session)
+        for assessment in latest:
+            change = derive_dependencies(session, assessment=assessment, now=now, actor=actor)
+            changed += not change.is_empty
+    click.echo(
+        f"Derived the fourth-party map of {len(latest)} vendor{'s' if len(latest) != 1 else ''} "
+        f"from their latest submitted assessments; {changed} changed."
+    )
