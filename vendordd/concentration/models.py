@@ -28,6 +28,8 @@ class Provider(SQLModel, table=True):
     hq_country: str = Field(max_length=2)
     lei: str | None = Field(default=None, max_length=20, unique=True)
     is_designated_critical: bool = Field(default=False)
+    # A duplicate merged away: kept for the audit trail, its name resolving to the survivor.
+    merged_into_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
