@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "dependency.added": "Dependency added",
     "dependency.corrected": "Dependency corrected",
     "dependency.removed": "Dependency removed",
+    "provider.created": "Provider added",
+    "provider.updated": "Provider changed",
+    "provider.merged": "Provider merged into another",
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vendordd.audit.services import Actor, record_event
 from vendordd.concentration.models import Provider
@@ -84,17 +84,25 @@ def seed_providers(session: Session, *, now: datetime, actor: Actor) -> int:
 
 
 def provider_lookup(session: Session) -> dict[str, str]:
-    """Lower-cased provider name and key -> key, for resolving providers typed in answers."""
-    rows = session.exec(select(Provider.key, Provider.name)).all()
+    """Lower-cased provider name and key -> key, for resolving providers typed in answers.
+
+    A merged duplicate's name and key resolve to the provider it was merged into.
+    """
+    rows = session.exec(select(Provider.id, Provider.key, Provider.name, Provider.merged_into_id))
+    rows = rows.all()
+    key_of = {id_: key for id_, key, _name, _merged in rows}
+    target = {key: key_of.get(merged, key) for _id, key, _name, merged in rows}
     # Keys last: where a name reads like another provider's key, the key is what was meant.
-    return {name.lower(): key for key, name in rows} | {key.lower(): key for key, _name in rows}
+    names = {name.lower(): target[key] for _id, key, name, _merged in rows}
+    return names | {key.lower(): target[key] for key in target}
 
 
 def provider_names(session: Session) -> list[str]:
-    """Names a vendor picks from, alphabetically; parent companies are not services, so not."""
+    """Names a vendor picks from, alphabetically; parent companies are not services, so not,
+    and merged duplicates neither."""
     rows = session.exec(
         select(Provider.name)
-        .where(Provider.kind != "parent_company")
+        .where(Provider.kind != "parent_company", col(Provider.merged_into_id).is_(None))
         .order_by(func.lower(Provider.name))
     )
     return list(rows.all())
