@@ -24,6 +24,7 @@ from vendordd.assessments.models import Finding, RiskAcceptance
 from vendordd.audit.models import AuditEvent
 from vendordd.auth.access import PUBLIC as DECLARED_PUBLIC
 from vendordd.concentration.dependencies import Resilience, add_dependency
+from vendordd.concentration.providers import ProviderData, save_provider
 from vendordd.portal.access import VENDOR_CONTACT
 from vendordd.storage import storage_for
 from vendordd.vendors import importing
@@ -138,6 +139,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "concentration.dependency_new": RISK,
     "concentration.dependency": RISK,
     "concentration.dependency_remove": RISK,
+    # concentration: the provider registry
+    "concentration.providers": REVIEW_READERS,
+    "concentration.provider": REVIEW_READERS,
+    "concentration.provider_new": RISK,
+    "concentration.provider_edit": RISK,
+    "concentration.provider_merge": RISK,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -219,6 +226,12 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         now=NOW,
         actor=SYSTEM,
     )
+    provider = save_provider(
+        db,
+        data=ProviderData(name="Acme Models", kind="model_developer", hq_country="US"),
+        now=NOW,
+        actor=SYSTEM,
+    )
     db.commit()
     import_event = db.exec(
         select(AuditEvent).where(AuditEvent.action == importing.IMPORT_ACTION)
@@ -240,6 +253,7 @@ def objects(app, db, make_user, tmp_path) -> dict[str, int | str]:
         "acceptance_id": acceptance.id,
         "message_id": message.id,
         "dependency_id": dependency.id,
+        "provider_id": provider.id,
         "token": "no-such-link",
         "domain_key": "embedded",
     }

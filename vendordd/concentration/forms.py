@@ -1,13 +1,14 @@
-"""Forms for hand corrections to the fourth-party map."""
+"""Forms for hand corrections to the fourth-party map and for the provider registry."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from vendordd.concentration.dependencies import Resilience
-from vendordd.concentration.models import LAYERS, SUBSTITUTABILITY
+from vendordd.concentration.models import LAYERS, PROVIDER_KINDS, SUBSTITUTABILITY
+from vendordd.concentration.providers import ProviderData
 
 NOT_ASSESSED = {"": "Not assessed"}
 
@@ -89,3 +90,76 @@ class RemovalForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired("Give the reason: it is kept with the row."), Length(max=2000)],
     )
+
+
+def _compact_upper(value):
+    """LEIs and country codes are often pasted with spaces or in lower case."""
+    return "".join(value.split()).upper() if isinstance(value, str) else value
+
+
+def _optional_id(value) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+class ProviderForm(FlaskForm):
+    """A provider in the registry; the service checks uniqueness, LEI, country and parent."""
+
+    name = StringField(
+        "Name",
+        description="Unique in the registry (case is ignored).",
+        filters=[_strip],
+        validators=[DataRequired("Enter the provider's name."), Length(max=120)],
+    )
+    kind = SelectField("Kind", choices=_choices(PROVIDER_KINDS))
+    parent_id = SelectField(
+        "Ultimate parent (optional)",
+        description="Connected providers count together in concentration.",
+        coerce=_optional_id,
+        validate_choice=False,
+    )
+    hq_country = SelectField(
+        "Headquarters country",
+        filters=[_compact_upper],
+        validate_choice=False,
+        validators=[DataRequired("Choose the country of the provider's headquarters.")],
+    )
+    lei = StringField(
+        "LEI (optional)",
+        description="Legal Entity Identifier, ISO 17442: 20 letters and digits.",
+        filters=[_compact_upper],
+    )
+    is_designated_critical = BooleanField("Designated critical by a regulator")
+
+    def set_choices(self, parents, countries: dict[str, str]) -> None:
+        """Fill the parent and country selects."""
+        self.parent_id.choices = [SelectChoice("", "No parent")] + [
+            SelectChoice(p.id, p.name) for p in parents
+        ]
+        self.hq_country.choices = [SelectChoice("", "Choose a country…")] + [
+            SelectChoice(code, f"{name} ({code})") for code, name in countries.items()
+        ]
+
+    def provider_data(self) -> ProviderData:
+        return ProviderData(
+            name=self.name.data,
+            kind=self.kind.data,
+            hq_country=self.hq_country.data,
+            parent_id=self.parent_id.data,
+            lei=self.lei.data or None,
+            is_designated_critical=self.is_designated_critical.data,
+        )
+
+
+class MergeForm(FlaskForm):
+    survivor_id = SelectField(
+        "Keep this provider",
+        description="Every dependency and child of the duplicate moves to it.",
+        coerce=_optional_id,
+        validate_choice=False,
+        validators=[DataRequired("Choose the provider to keep.")],
+    )
+
+    def set_choices(self, providers) -> None:
+        self.survivor_id.choices = [SelectChoice("", "Choose a provider…")] + [
+            SelectChoice(p.id, p.name) for p in providers
+        ]

@@ -123,3 +123,7 @@ def _dependency_page(row: Dependency, form: CorrectionForm, removal: RemovalForm
         form=form,
         removal=removal,
     )
+
+
+# The provider registry views register on `bp` when imported.
+from vendordd.concentration import provider_routes  # noqa: E402, F401
