@@ -109,3 +109,26 @@ def test_a_providers_page_shows_details_and_children_to_an_auditor(client, login
     assert "Sky Cloud" in page and LEI in page and "United States" in page
     assert "No vendor service depends on Sky Group." in page
     assert "Merge into another provider" not in page
+
+
+def test_the_list_pages_fifty_at_a_time(client, login_as, db):
+    for number in range(51):
+        add(db, f"Cloud {number:02d}")
+    login_as("risk")
+
+    first = client.get("/concentration/providers").text
+    second = client.get("/concentration/providers?page=2").text
+
+    assert "Page 1 of 2 · 51 in all" in first and "Cloud 49" in first
+    assert "Cloud 50" in second and "Cloud 49" not in second
+
+
+def test_a_merged_provider_cannot_be_edited(client, login_as, db):
+    keep, duplicate = add(db, "Sky Cloud"), add(db, "SkyCloud Inc")
+    login_as("risk")
+    client.post(f"/concentration/providers/{duplicate.id}/merge", data={"survivor_id": keep.id})
+
+    page = client.get(f"/concentration/providers/{duplicate.id}/edit", follow_redirects=True)
+
+    assert "was merged into another provider: edit that one." in page.text
+    assert "Edit</a>" not in page.text
