@@ -138,6 +138,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "concentration.dependency_new": RISK,
     "concentration.dependency": RISK,
     "concentration.dependency_remove": RISK,
+    # concentration: the page, each heatmap cell's services, each matrix as CSV
+    "concentration.index": REVIEW_READERS,
+    "concentration.cell": REVIEW_READERS,
+    "concentration.csv": REVIEW_READERS,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)

@@ -123,3 +123,6 @@ def _dependency_page(row: Dependency, form: CorrectionForm, removal: RemovalForm
         form=form,
         removal=removal,
     )
+
+
+from vendordd.concentration import heatmap_routes  # noqa: E402, F401  (registers the page's routes)
