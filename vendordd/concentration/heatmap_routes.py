@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Response, abort, current_app, render_template, request, url_for
 
 from vendordd.auth.access import roles
@@ -20,8 +22,9 @@ from vendordd.vendors.queries import filter_choices
 
 
 def _href(filters: Filters, matrix: str):
-    args = filters.args()
-    return lambda row, col: url_for("concentration.cell", matrix=matrix, row=row, col=col, **args)
+    # url_for once per matrix, not once per cell (a matrix can have hundreds).
+    base = url_for("concentration.cell", matrix=matrix, **filters.args())
+    return lambda row, col: f"{base}&{urlencode({'row': row, 'col': col})}"
 
 
 def _matrix() -> str:

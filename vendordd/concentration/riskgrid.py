@@ -11,7 +11,7 @@ service would have a high impact.
 
 from __future__ import annotations
 
-from sqlalchemy import case, func
+from sqlalchemy import Numeric, case, cast, func
 from sqlmodel import Session, select
 
 from vendordd.assessments.models import Assessment
@@ -53,7 +53,8 @@ def _latest_scores():
 def _vendor_levels(filters: Filters):
     """Per vendor with a service the filters let through: impact and likelihood (or None)."""
     scores = _latest_scores()
-    score = func.round(scores.c.score_percent, 6)
+    # Numeric: PostgreSQL rounds no double precision to a number of places.
+    score = func.round(cast(scores.c.score_percent, Numeric), 6)
     likelihood = case(*((score >= floor, level) for floor, level in LIKELIHOOD_FLOORS), else_=5)
     impact = func.max(
         5 - Service.tier + case((Service.discontinuation_impact == "high", 1), else_=0)
