@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import case, distinct, exists, func, literal
+from sqlalchemy import String, case, cast, distinct, exists, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -163,51 +163,73 @@ def layer_summary(session: Session, *, filters: Filters) -> list[LayerRow]:
     """Each layer's shares, HHI, effective number, top-1, CR3 and breaches, from SQL totals."""
     names = provider_names(session)
     limits = PRESETS[filters.preset]
-    rows = []
-    for layer in SUMMARY_LAYERS:
-        figures = layer_concentration(session, layer=layer, filters=filters)
-        shown = {} if layer in COUNTRY_LAYERS else names
-        rows.append(LayerRow(layer, LAYERS[layer], figures, shown, layer_breaches(figures, limits)))
-    return rows
+    figures = layer_concentrations(session, layers=SUMMARY_LAYERS, filters=filters)
+    return [
+        LayerRow(
+            layer,
+            LAYERS[layer],
+            figures[layer],
+            {} if layer in COUNTRY_LAYERS else names,
+            layer_breaches(figures[layer], limits),
+        )
+        for layer in SUMMARY_LAYERS
+    ]
 
 
-def layer_concentration(session: Session, *, layer: str, filters: Filters) -> Concentration:
-    """One layer's figures: per-provider totals and the services counted, both in SQL."""
-    member = Dependency.country if layer in COUNTRY_LAYERS else Dependency.provider_id
+def layer_concentrations(
+    session: Session, *, layers: tuple[str, ...], filters: Filters
+) -> dict[str, Concentration]:
+    """Layers' figures from one statement: per-provider totals and the services counted."""
+    text = String(60)
+    provider_key = cast(key_of("cloud", filters.by_parent), text)
+    countries = Dependency.layer.in_(COUNTRY_LAYERS)
     inner = select(
+        Dependency.layer,
         Dependency.service_id,
-        member.label("member"),
-        key_of(layer, filters.by_parent).label("key"),
+        func.coalesce(Dependency.country, cast(Dependency.provider_id, text)).label("member"),
+        case((countries, Dependency.country), else_=provider_key).label("key"),
         weight_of(filters.basis).label("weight"),
         case((Service.annual_spend.is_(None), 1), else_=0).label("unpriced"),
     ).distinct()
-    inner = with_parent(inner, layer, filters.by_parent)
-    units = live_rows(inner, filters).where(Dependency.layer == layer, member.is_not(None))
-    units = units.cte("units")
-    # One statement: the provider totals, then one row (key NULL) counting the services.
-    grouped = select(units.c.key, func.sum(units.c.weight), literal(0), literal(0)).group_by(
-        units.c.key
+    if filters.by_parent:  # country rows have no provider: an outer join keeps them
+        inner = inner.outerjoin(Provider, Provider.id == Dependency.provider_id)
+    units = live_rows(inner, filters).where(
+        Dependency.layer.in_(layers),
+        (countries & Dependency.country.is_not(None))
+        | (~countries & Dependency.provider_id.is_not(None)),
     )
+    units = units.cte("units")
+    # One statement: each layer's provider totals, then a row per layer (key NULL) counting
+    # its services.
+    grouped = select(
+        units.c.layer, units.c.key, func.sum(units.c.weight), literal(0), literal(0)
+    ).group_by(units.c.layer, units.c.key)
     counted = select(
+        units.c.layer,
         literal(None),
         literal(0),
         func.count(distinct(units.c.service_id)),
         func.count(distinct(case((units.c.unpriced == 1, units.c.service_id)))),
-    )
-    totals, services, unpriced = {}, 0, 0
-    for key, total, count, without in session.exec(grouped.union_all(counted)):
+    ).group_by(units.c.layer)
+    totals: dict[str, dict[str, float]] = {layer: {} for layer in layers}
+    counts: dict[str, tuple[int, int]] = {}
+    for layer, key, total, count, without in session.exec(grouped.union_all(counted)):
         if key is None:
-            services, unpriced = count, without
+            counts[layer] = (count, without)
         else:
-            totals[str(key)] = total
-    return summarise(
-        layer,
-        filters.basis,
-        totals,
-        services=services,
-        without_spend=unpriced if filters.basis == SPEND else 0,
-        by_parent=filters.by_parent and layer not in COUNTRY_LAYERS,
-    )
+            totals[layer][key] = total
+    result = {}
+    for layer in layers:
+        services, unpriced = counts.get(layer, (0, 0))
+        result[layer] = summarise(
+            layer,
+            filters.basis,
+            totals[layer],
+            services=services,
+            without_spend=unpriced if filters.basis == SPEND else 0,
+            by_parent=filters.by_parent and layer not in COUNTRY_LAYERS,
+        )
+    return result
 
 
 def provider_names(session: Session) -> dict[str, str]:
