@@ -145,6 +145,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "concentration.provider_new": RISK,
     "concentration.provider_edit": RISK,
     "concentration.provider_merge": RISK,
+    # concentration: the page, each heatmap cell's services, each matrix as CSV
+    "concentration.index": REVIEW_READERS,
+    "concentration.cell": REVIEW_READERS,
+    "concentration.csv": REVIEW_READERS,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)

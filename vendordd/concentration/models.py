@@ -62,9 +62,18 @@ class Dependency(SQLModel, table=True):
     """
 
     __table_args__ = (
-        # The book-level GROUP BY layer, provider (or country) over live rows.
-        Index("ix_dependency_layer_provider", "layer", "removed_at", "provider_id"),
-        Index("ix_dependency_layer_country", "layer", "removed_at", "country"),
+        # The book-level GROUP BY layer, provider (or country) over live rows; with the service
+        # id the concentration page's per-service DISTINCT reads the index only.
+        Index(
+            "ix_dependency_layer_provider_service",
+            "layer",
+            "removed_at",
+            "provider_id",
+            "service_id",
+        ),
+        Index(
+            "ix_dependency_layer_country_service", "layer", "removed_at", "country", "service_id"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -125,5 +125,5 @@ def _dependency_page(row: Dependency, form: CorrectionForm, removal: RemovalForm
     )
 
 
-# The provider registry views register on `bp` when imported.
-from vendordd.concentration import provider_routes  # noqa: E402, F401
+# The provider registry and the concentration page register on `bp` when imported.
+from vendordd.concentration import heatmap_routes, provider_routes  # noqa: E402, F401

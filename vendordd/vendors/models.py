@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from vendordd.dbtypes import UTCDateTime
@@ -68,7 +68,11 @@ class Contact(SQLModel, table=True):
 class Service(SQLModel, table=True):
     """A GenAI product or feature the institution uses, with its intake profile and tier."""
 
-    __table_args__ = (UniqueConstraint("vendor_id", "name", name="uq_service_vendor_name"),)
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "name", name="uq_service_vendor_name"),
+        # Covering the concentration page's lookups of a service's exposure weight and vendor.
+        Index("ix_service_exposure", "id", "tier", "reliance", "annual_spend", "vendor_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True)

@@ -1,0 +1,141 @@
+"""The concentration page's three heatmaps: SQL cells, their labels, SVG and CSV together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlmodel import Session, select
+
+from vendordd.concentration import aggregates, riskgrid
+from vendordd.concentration.aggregates import CellTotal, Filters
+from vendordd.concentration.heatmaps import (
+    TIMES,
+    Axis,
+    Cell,
+    matrix_csv,
+    risk_grid_svg,
+    share_matrix_svg,
+)
+from vendordd.concentration.metrics import BASES
+from vendordd.concentration.models import COUNTRY_LAYERS
+from vendordd.vendors.models import BusinessFunction
+
+BASIS_UNITS = dict(zip(BASES, ("services", "weighted exposure", "spend"), strict=True))
+SINGULAR = {
+    "model_developer": "Model developer",
+    "hosting_platform": "Hosting platform",
+    "cloud": "Cloud",
+    "processing_country": "Processing country",
+    "storage_country": "Storage country",
+}
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """One matrix: its cells and axes, drawn as SVG, and the CSV download's header."""
+
+    key: str  # one of riskgrid.MATRICES
+    title: str
+    rows: list[Axis]
+    cols: list[Axis]
+    cells: list[Cell]
+    svg: Markup
+    headers: tuple[str, ...]
+    unscored: int = 0  # risk grid only: vendors without a scored assessment
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.cells)
+
+    def label(self, row: str, col: str) -> tuple[str, str]:
+        """The row's and the column's labels (the key itself when not on an axis)."""
+        rows = {axis.key: axis.label for axis in self.rows}
+        cols = {axis.key: axis.label for axis in self.cols}
+        return rows.get(row, row), cols.get(col, col)
+
+    def csv(self) -> str:
+        """The matrix as CSV, one line per non-empty cell."""
+        return matrix_csv(rows=self.rows, cols=self.cols, cells=self.cells, headers=self.headers)
+
+
+Href = Callable[[str, str], str]
+
+
+def build_heatmap(session: Session, *, filters: Filters, matrix: str, href: Href) -> Heatmap:
+    """One of the page's matrices ("function", "stack" or "risk") under the filters."""
+    if matrix == "function":
+        return _function(session, filters, href)
+    if matrix == "stack":
+        return _stack(session, filters, href)
+    return _risk(session, filters, href)
+
+
+def _function(session: Session, filters: Filters, href: Href) -> Heatmap:
+    totals = aggregates.function_matrix(session, filters=filters)
+    names = dict(session.exec(select(BusinessFunction.id, BusinessFunction.name)).all())
+    rows = sorted({t.row for t in totals}, key=lambda key: names.get(int(key), key))
+    title = f"{SINGULAR[filters.layer]} {TIMES} business function"
+    return _share_map(
+        session,
+        "function",
+        title,
+        [Axis(key, names.get(int(key), key)) for key in rows],
+        totals,
+        filters,
+        href,
+        ("business function", SINGULAR[filters.layer].lower()),
+    )
+
+
+def _stack(session: Session, filters: Filters, href: Href) -> Heatmap:
+    totals = aggregates.stack_matrix(session, filters=filters)
+    names = aggregates.provider_names(session)
+    rows = _ranked(totals, lambda t: t.row)
+    title = f"Model developer {TIMES} {SINGULAR[filters.cross].lower()}"
+    return _share_map(
+        session,
+        "stack",
+        title,
+        [Axis(key, names.get(key, key)) for key in rows],
+        totals,
+        filters,
+        href,
+        ("model developer", SINGULAR[filters.cross].lower()),
+        country_cols=filters.cross in COUNTRY_LAYERS,
+    )
+
+
+def _share_map(session, key, title, rows, totals, filters, href, names, *, country_cols=False):
+    providers = aggregates.provider_names(session)
+    cols = [
+        Axis(col, col if country_cols else providers.get(col, col))
+        for col in _ranked(totals, lambda t: t.col)
+    ]
+    cells = [Cell(t.row, t.col, t.exposure, t.services) for t in totals]
+    unit = BASIS_UNITS[filters.basis]
+    svg = share_matrix_svg(
+        key=key, title=title, rows=rows, cols=cols, cells=cells, unit=unit, href=href
+    )
+    headers = (*names, unit.replace(" ", "_"), "services", "share_percent")
+    return Heatmap(key, title, rows, cols, cells, svg, headers)
+
+
+def _risk(session: Session, filters: Filters, href: Href) -> Heatmap:
+    totals, unscored = riskgrid.risk_grid(session, filters=filters)
+    cells = [Cell(t.row, t.col, t.exposure, t.services) for t in totals]
+    title = f"Residual risk: impact {TIMES} likelihood"
+    svg = risk_grid_svg(key="risk", title=title, cells=cells, href=href)
+    rows = [Axis(str(level), f"Impact {level}") for level in (5, 4, 3, 2, 1)]
+    cols = [Axis(str(level), f"Likelihood {level}") for level in (1, 2, 3, 4, 5)]
+    headers = ("impact", "likelihood", "vendors", "vendor_count", "share_percent")
+    return Heatmap("risk", title, rows, cols, cells, svg, headers, unscored)
+
+
+def _ranked(totals: list[CellTotal], axis: Callable[[CellTotal], str]) -> list[str]:
+    """Axis keys by their total exposure, largest first, ties by key."""
+    sums: dict[str, float] = {}
+    for total in totals:
+        sums[axis(total)] = sums.get(axis(total), 0.0) + total.exposure
+    return sorted(sums, key=lambda key: (-sums[key], key))
