@@ -15,22 +15,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import tempfile
 import time
 from functools import partial
-from pathlib import Path
 
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench.book import BENCH_PASSWORD, COUNTRIES, NOW, build_book
+from bench.common import empty_database, median_ms
 from vendordd import create_app
 from vendordd.concentration.aggregates import SUMMARY_LAYERS, Filters, layer_concentrations
 from vendordd.concentration.models import Dependency, Provider
-from vendordd.db import make_engine
-from vendordd.migrations import upgrade
 
 PAGE_TARGET_MS, REFERENCE_FACTOR, LAYER_TARGET_MS = 150, 8, 20
 PROVIDER_COUNTS = {"model_developer": 40, "hosting_platform": 15, "cloud": 10}
@@ -111,17 +107,6 @@ def _vendor_of_services(engine: Engine) -> dict[int, int]:
         return dict(conn.execute(text("SELECT id, vendor_id FROM service")).all())
 
 
-def median_ms(call, runs: int) -> float:
-    """The median wall time of `runs` calls after one warm-up call, in milliseconds."""
-    call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--vendors", type=int, default=10_000)
@@ -130,13 +115,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="vendordd-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    engine, url, workdir = empty_database(args.database_url)
     start = time.perf_counter()
     sizes = build_book(engine, args.vendors)
     sizes["dependencies"] = add_dependencies(

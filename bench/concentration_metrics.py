@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
-from collections.abc import Callable
 from functools import partial
 
+from bench.common import median_ms
 from vendordd.concentration.metrics import (
     BASES,
     CLOUD,
@@ -69,17 +67,6 @@ def build_rows(rows_per_layer: int, rng: random.Random) -> dict[str, list[Exposu
             for n, index in enumerate(chosen)
         ]
     return book
-
-
-def median_ms(call: Callable[[], object], runs: int) -> float:
-    """The median wall time of `runs` calls after one warm-up call, in milliseconds."""
-    call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
 
 
 def main() -> None:

@@ -13,24 +13,21 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
 import timeit
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bench.book import NOW, build_book
+from bench.common import empty_database
 from vendordd.assessments.models import Answer, Assessment
 from vendordd.assessments.rescoring import rescore_all
 from vendordd.assessments.scope import combine_scope
 from vendordd.audit.services import Actor
-from vendordd.db import make_engine
-from vendordd.migrations import upgrade
 from vendordd.questionnaires.answer_files import AnswerFile, load_answer_file
 from vendordd.questionnaires.answers import dump_answer
 from vendordd.questionnaires.loading import load_definition
@@ -178,12 +175,7 @@ def main() -> None:
         f"score_one_response: {value:.1f} µs (target: < {ONE_TARGET_US} µs median)"
         f" [{len(definition.questions)} questions, strong demo answers, tier T1]"
     )
-    workdir = Path(tempfile.mkdtemp(prefix="vendordd-bench-"))
-    engine = make_engine(args.database_url or f"sqlite:///{workdir / 'bench.db'}")
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    engine, _url, _workdir = empty_database(args.database_url)
     start = time.perf_counter()
     build_book(engine, args.vendors)
     count, answers = build_assessments(engine, definition)

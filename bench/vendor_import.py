@@ -9,17 +9,13 @@ import argparse
 import csv
 import io
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import text
 from sqlmodel import Session
 
+from bench.common import empty_database
 from vendordd.audit.services import Actor
-from vendordd.db import make_engine
-from vendordd.migrations import upgrade
 from vendordd.vendors import importing
 from vendordd.vendors.import_columns import COLUMNS
 from vendordd.vendors.import_template import example_row
@@ -52,12 +48,8 @@ def spreadsheet(vendors: int) -> bytes:
     return buffer.getvalue().encode()
 
 
-def fresh_engine(url: str):
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+def fresh_engine(database_url: str | None):
+    engine, _url, _workdir = empty_database(database_url)
     with Session(engine) as session:
         save_entity(session, name=ENTITY, regimes=["HKMA"], is_active=True, actor=ACTOR, now=NOW)
         save_function(session, name=FUNCTION, is_active=True, actor=ACTOR, now=NOW)
@@ -73,9 +65,8 @@ def main() -> None:
     args = parser.parse_args()
     content = spreadsheet(args.vendors)
     checks, imports, reimports = [], [], []
-    for run in range(args.runs):
-        url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / f'import{run}.db'}"
-        engine = fresh_engine(url)
+    for _ in range(args.runs):
+        engine = fresh_engine(args.database_url)
         with Session(engine, expire_on_commit=False) as session:
             for timings in (imports, reimports):
                 start = time.perf_counter()

@@ -6,17 +6,13 @@
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import text
 
 from bench.book import BENCH_PASSWORD, build_book
+from bench.common import empty_database, median_ms
 from vendordd import create_app
-from vendordd.db import make_engine
-from vendordd.migrations import upgrade
 
 TARGET_MS = 100  # our own bar for a list page; no issue names one
 PAGES = {
@@ -29,28 +25,13 @@ PAGES = {
 }
 
 
-def median_ms(call, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--vendors", type=int, default=10_000)
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="vendordd-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    engine, url, workdir = empty_database(args.database_url)
     start = time.perf_counter()
     sizes = build_book(engine, args.vendors)
     print(f"database: {engine.dialect.name}")

@@ -11,22 +11,18 @@ clarification, decided) so that every list filters a realistic mix.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bench.book import BENCH_PASSWORD, build_book
+from bench.common import empty_database, median_ms
 from bench.scoring import build_assessments, demo_files
-from bench.vendor_list import median_ms
 from vendordd import create_app
 from vendordd.assessments.models import Answer, Assessment, AssessmentContact
 from vendordd.auth.magic_links import exchange_link, issue_link
-from vendordd.db import make_engine
-from vendordd.migrations import upgrade
 from vendordd.portal.access import PORTAL_COOKIE, PORTAL_PATH
 from vendordd.questionnaires.loading import load_definition
 from vendordd.resources import resource_dir
@@ -86,13 +82,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="vendordd-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    engine, url, workdir = empty_database(args.database_url)
     start = time.perf_counter()
     build_book(engine, args.vendors)
     definition = load_definition(resource_dir("questionnaires") / "genai-due-diligence.yaml")

@@ -1,0 +1,39 @@
+"""What every benchmark needs: an empty migrated database and a median timing."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from vendordd.db import make_engine
+from vendordd.migrations import upgrade
+
+
+def empty_database(database_url: str | None) -> tuple[Engine, str, Path]:
+    """A migrated, empty database with a scratch folder: the given URL (a PostgreSQL database's
+    public schema is emptied first) or a new SQLite file in the folder."""
+    workdir = Path(tempfile.mkdtemp(prefix="vendordd-bench-"))
+    url = database_url or f"sqlite:///{workdir / 'bench.db'}"
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    return engine, url, workdir
+
+
+def median_ms(call: Callable[[], object], runs: int) -> float:
+    """The median wall time of `runs` calls after one warm-up call, in milliseconds."""
+    call()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
