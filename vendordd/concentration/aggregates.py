@@ -27,12 +27,17 @@ from vendordd.concentration.metrics import (
     Concentration,
     summarise,
 )
-from vendordd.concentration.models import COUNTRY_LAYERS, LAYERS, Dependency, Provider
+from vendordd.concentration.models import (
+    COUNTRY_LAYERS,
+    LAYERS,
+    SUMMARY_LAYERS,
+    Dependency,
+    Provider,
+)
 from vendordd.concentration.thresholds import DEFAULT_PRESET, PRESETS, layer_breaches
 from vendordd.paging import positive_int
 from vendordd.vendors.models import VENDOR_STATUSES, Service, ServiceEntity, ServiceFunction, Vendor
 
-SUMMARY_LAYERS = ("model_developer", "hosting_platform", "cloud", *sorted(COUNTRY_LAYERS))
 PROVIDER_LAYERS = ("model_developer", "hosting_platform", "cloud")
 STACK_COLUMNS = ("cloud", "processing_country", "storage_country")
 

@@ -44,6 +44,14 @@ LAYERS = {
     "other": "Other critical services",
 }
 COUNTRY_LAYERS = frozenset({"processing_country", "storage_country"})
+# The layers measured for concentration (and given thresholds), in the order pages list them.
+SUMMARY_LAYERS = (
+    "model_developer",
+    "hosting_platform",
+    "cloud",
+    "processing_country",
+    "storage_country",
+)
 # DORA register of information, B_07.01.0050 (reference §4.4), from worst to best.
 SUBSTITUTABILITY = {
     "not_substitutable": "Not substitutable",
