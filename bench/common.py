@@ -28,6 +28,17 @@ def empty_database(database_url: str | None) -> tuple[Engine, str, Path]:
     return engine, url, workdir
 
 
+def settle(engine: Engine) -> None:
+    """After a bulk load, what autovacuum would do on a live PostgreSQL (statistics, and the
+    visibility map that index-only scans need); statistics alone on SQLite."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        return
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+
+
 def median_ms(call: Callable[[], object], runs: int) -> float:
     """The median wall time of `runs` calls after one warm-up call, in milliseconds."""
     call()

@@ -23,10 +23,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench.book import BENCH_PASSWORD, COUNTRIES, NOW, build_book
-from bench.common import empty_database, median_ms
+from bench.common import empty_database, median_ms, settle
 from vendordd import create_app
-from vendordd.concentration.aggregates import SUMMARY_LAYERS, Filters, layer_concentrations
-from vendordd.concentration.models import Dependency, Provider
+from vendordd.concentration.aggregates import Filters, layer_concentrations
+from vendordd.concentration.exposures import rebuild_exposures
+from vendordd.concentration.models import SUMMARY_LAYERS, Dependency, Provider
 
 PAGE_TARGET_MS, REFERENCE_FACTOR, LAYER_TARGET_MS = 150, 8, 20
 PROVIDER_COUNTS = {"model_developer": 40, "hosting_platform": 15, "cloud": 10}
@@ -82,6 +83,7 @@ def add_dependencies(engine: Engine, services: int, rows: int, rng: random.Rando
     with engine.begin() as conn:
         conn.execute(insert(Provider), providers)
         conn.execute(insert(Dependency), batch)
+        rebuild_exposures(conn)  # a bulk load on a bare connection refreshes the table itself
     return len(batch)
 
 
@@ -121,8 +123,7 @@ def main() -> None:
     sizes["dependencies"] = add_dependencies(
         engine, sizes["services"], args.dependencies, random.Random(args.seed)
     )
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    settle(engine)
     print(f"database: {engine.dialect.name}")
     print(
         f"book: {', '.join(f'{n:,} {k}' for k, n in sizes.items())} "

@@ -145,10 +145,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "concentration.provider_new": RISK,
     "concentration.provider_edit": RISK,
     "concentration.provider_merge": RISK,
-    # concentration: the page, each heatmap cell's services, each matrix as CSV
+    # concentration: the page, each heatmap cell's services, each matrix as CSV, the single
+    # points of failure
     "concentration.index": REVIEW_READERS,
     "concentration.cell": REVIEW_READERS,
     "concentration.csv": REVIEW_READERS,
+    "concentration.single_points_list": REVIEW_READERS,
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)

@@ -6,6 +6,7 @@ from vendordd.alerts import models as alert_models
 from vendordd.assessments import models as assessment_models
 from vendordd.audit import models as audit_models
 from vendordd.auth import models as auth_models
+from vendordd.concentration import exposures as exposure_models
 from vendordd.concentration import models as concentration_models
 from vendordd.questionnaires import models as questionnaire_models
 from vendordd.settings import models as setting_models
@@ -18,6 +19,7 @@ MODEL_MODULES = (
     vendor_models,
     questionnaire_models,
     concentration_models,
+    exposure_models,
     assessment_models,
     setting_models,
     alert_models,

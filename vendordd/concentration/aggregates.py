@@ -1,12 +1,11 @@
 """Book-level concentration in SQL: layer totals for `metrics.summarise`, and the two matrices.
 
-Every figure is a GROUP BY over the live Dependency rows (removed_at is null) joined to their
-service and vendor; the filters are WHERE clauses. As in metrics.py, a service counts once per
-provider in a layer (rows are made DISTINCT on service and provider first), in full towards
-each provider it uses, and grouped by ultimate parent its providers' exposures are added up.
-In the matrices a service counts once per cell (its exposure and one service).
-Rows naming a provider the registry does not know (is_unregistered) have no provider id and
-are left out of the provider layers.
+Every figure is a GROUP BY over book_exposure (exposures.py: one row per service, layer and
+provider or country, live dependencies only, with the service's weight, spend and tier and the
+vendor's status); the filters are WHERE clauses. As in metrics.py, a service counts in full
+towards each provider it uses, and grouped by ultimate parent its providers' exposures are
+added up. In the matrices a service counts once per cell (its exposure and one service).
+A provider the registry does not know counts under the name answered ("name:" keys).
 """
 
 from __future__ import annotations
@@ -15,28 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import String, case, cast, distinct, exists, func, literal
+from sqlalchemy import case, exists, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from vendordd.concentration.exposures import UNREGISTERED_PREFIX, BookExposure
 from vendordd.concentration.metrics import (
     BASES,
-    RELIANCE_WEIGHTS,
     SPEND,
     WEIGHTED,
     Concentration,
     summarise,
 )
-from vendordd.concentration.models import (
-    COUNTRY_LAYERS,
-    LAYERS,
-    SUMMARY_LAYERS,
-    Dependency,
-    Provider,
-)
+from vendordd.concentration.models import COUNTRY_LAYERS, LAYERS, SUMMARY_LAYERS, Provider
 from vendordd.concentration.thresholds import DEFAULT_PRESET, PRESETS, layer_breaches
 from vendordd.paging import positive_int
-from vendordd.vendors.models import VENDOR_STATUSES, Service, ServiceEntity, ServiceFunction, Vendor
+from vendordd.vendors.models import VENDOR_STATUSES, ServiceEntity, ServiceFunction
 
 PROVIDER_LAYERS = ("model_developer", "hosting_platform", "cloud")
 STACK_COLUMNS = ("cloud", "processing_country", "storage_country")
@@ -108,60 +101,42 @@ class CellTotal(NamedTuple):
     services: int
 
 
-def weight_of(basis: str):
+def weight_of(basis: str, exposure=BookExposure):
     """The SQL expression of a service's exposure on one basis (metrics.exposure_weight)."""
     if basis == WEIGHTED:
-        reliance = case(RELIANCE_WEIGHTS, value=Service.reliance, else_=1)
-        return case((Service.tier == 1, 4), else_=reliance)
+        return exposure.weight
     if basis == SPEND:
-        return func.coalesce(Service.annual_spend, 0)
+        return func.coalesce(exposure.spend, 0)
     return literal(1)
 
 
-def filtered(statement, filters: Filters):
-    """Restrict a statement over Service (and Vendor) to what the filters let through."""
+def filtered(statement, filters: Filters, exposure=BookExposure):
+    """Restrict a statement to what the filters let through; `exposure` names the columns
+    (service_id, tier, status): book_exposure's by default, or an alias of it."""
     if filters.entity is not None:
         statement = statement.where(
             exists().where(
-                ServiceEntity.service_id == Service.id, ServiceEntity.entity_id == filters.entity
+                ServiceEntity.service_id == exposure.service_id,
+                ServiceEntity.entity_id == filters.entity,
             )
         )
     if filters.function is not None:
         statement = statement.where(
             exists().where(
-                ServiceFunction.service_id == Service.id,
+                ServiceFunction.service_id == exposure.service_id,
                 ServiceFunction.function_id == filters.function,
             )
         )
     if filters.tier is not None:
-        statement = statement.where(Service.tier == filters.tier)
+        statement = statement.where(exposure.tier == filters.tier)
     if filters.status:
-        statement = statement.where(Vendor.status == filters.status)
+        statement = statement.where(exposure.status == filters.status)
     return statement
 
 
-def live_rows(statement, filters: Filters, dependency=Dependency):
-    """Join a statement over a Dependency alias to its service (and vendor), live rows only."""
-    statement = statement.join(Service, Service.id == dependency.service_id)
-    if filters.status:  # the vendor join costs a lookup per row; only the status needs it
-        statement = statement.join(Vendor, Vendor.id == Service.vendor_id)
-    return filtered(statement.where(dependency.removed_at.is_(None)), filters)
-
-
-def with_parent(statement, layer: str, by_parent: bool, dependency=Dependency, provider=Provider):
-    """Join the provider when rows are grouped by ultimate parent (key_of needs its parent)."""
-    if by_parent and layer not in COUNTRY_LAYERS:
-        return statement.join(provider, provider.id == dependency.provider_id)
-    return statement
-
-
-def key_of(layer: str, by_parent: bool, dependency=Dependency, provider=Provider):
-    """The grouping key of a row: country code, provider id, or its ultimate parent's id."""
-    if layer in COUNTRY_LAYERS:
-        return dependency.country
-    if by_parent:
-        return func.coalesce(provider.parent_id, provider.id)
-    return dependency.provider_id
+def key_of(by_parent: bool, exposure=BookExposure):
+    """The grouping key of a row: its key, or its ultimate parent's (countries are their own)."""
+    return exposure.parent_key if by_parent else exposure.key
 
 
 def layer_summary(session: Session, *, filters: Filters) -> list[LayerRow]:
@@ -184,116 +159,104 @@ def layer_summary(session: Session, *, filters: Filters) -> list[LayerRow]:
 def layer_concentrations(
     session: Session, *, layers: tuple[str, ...], filters: Filters
 ) -> dict[str, Concentration]:
-    """Layers' figures from one statement: per-provider totals and the services counted."""
-    text = String(60)
-    provider_key = cast(key_of("cloud", filters.by_parent), text)
-    countries = Dependency.layer.in_(COUNTRY_LAYERS)
-    inner = select(
-        Dependency.layer,
-        Dependency.service_id,
-        func.coalesce(Dependency.country, cast(Dependency.provider_id, text)).label("member"),
-        case((countries, Dependency.country), else_=provider_key).label("key"),
-        weight_of(filters.basis).label("weight"),
-        case((Service.annual_spend.is_(None), 1), else_=0).label("unpriced"),
-    ).distinct()
-    if filters.by_parent:  # country rows have no provider: an outer join keeps them
-        inner = inner.outerjoin(Provider, Provider.id == Dependency.provider_id)
-    units = live_rows(inner, filters).where(
-        Dependency.layer.in_(layers),
-        (countries & Dependency.country.is_not(None))
-        | (~countries & Dependency.provider_id.is_not(None)),
-    )
-    units = units.cte("units")
-    # One statement: each layer's provider totals, then a row per layer (key NULL) counting
-    # its services.
-    grouped = select(
-        units.c.layer, units.c.key, func.sum(units.c.weight), literal(0), literal(0)
-    ).group_by(units.c.layer, units.c.key)
-    counted = select(
-        units.c.layer,
-        literal(None),
-        literal(0),
-        func.count(distinct(units.c.service_id)),
-        func.count(distinct(case((units.c.unpriced == 1, units.c.service_id)))),
-    ).group_by(units.c.layer)
+    """Layers' figures from one pass: per provider, the exposure and the services it is first
+    for (is_first), whose sum over a layer's providers counts the layer's services once."""
+    key = key_of(filters.by_parent)
+    first = case((BookExposure.is_first, 1), else_=0)
+    unpriced = case((BookExposure.is_first & BookExposure.spend.is_(None), 1), else_=0)
+    grouped = filtered(
+        select(
+            BookExposure.layer,
+            key,
+            func.sum(weight_of(filters.basis)),
+            func.sum(first),
+            func.sum(unpriced),
+        ),
+        filters,
+    ).where(BookExposure.layer.in_(layers))
     totals: dict[str, dict[str, float]] = {layer: {} for layer in layers}
-    counts: dict[str, tuple[int, int]] = {}
-    for layer, key, total, count, without in session.exec(grouped.union_all(counted)):
-        if key is None:
-            counts[layer] = (count, without)
-        else:
-            totals[layer][key] = total
+    counts = dict.fromkeys(layers, (0, 0))
+    for layer, provider, total, services, without in session.exec(
+        grouped.group_by(BookExposure.layer, key)
+    ):
+        totals[layer][provider] = total
+        counted, priced_not = counts[layer]
+        counts[layer] = (counted + services, priced_not + without)
     result = {}
     for layer in layers:
-        services, unpriced = counts.get(layer, (0, 0))
+        services, without = counts[layer]
         result[layer] = summarise(
             layer,
             filters.basis,
             totals[layer],
             services=services,
-            without_spend=unpriced if filters.basis == SPEND else 0,
+            without_spend=without if filters.basis == SPEND else 0,
             by_parent=filters.by_parent and layer not in COUNTRY_LAYERS,
         )
     return result
 
 
-def provider_names(session: Session) -> dict[str, str]:
+class ProviderNames(dict[str, str]):
+    """Registered providers' names by id as text; a "name:" key shows the name as answered."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        if key in self:
+            return self[key]
+        if key.startswith(UNREGISTERED_PREFIX):
+            return f"{key.removeprefix(UNREGISTERED_PREFIX)} (not in the registry)"
+        return default
+
+
+def provider_names(session: Session) -> ProviderNames:
     """Every registered provider's name by its id as text (the registry is small)."""
-    return {str(pid): name for pid, name in session.exec(select(Provider.id, Provider.name))}
+    return ProviderNames(
+        (str(pid), name) for pid, name in session.exec(select(Provider.id, Provider.name))
+    )
 
 
 def function_matrix(session: Session, *, filters: Filters) -> list[CellTotal]:
     """Business function x provider (filters.layer): exposure and services per cell."""
-    key = key_of(filters.layer, filters.by_parent)
-    inner = (
+    units = filtered(
         select(
             ServiceFunction.function_id.label("row"),
-            Dependency.service_id,
-            key.label("col"),
+            key_of(filters.by_parent).label("col"),
+            BookExposure.service_id,
             weight_of(filters.basis).label("weight"),
-        )
-        .distinct()
-        .join(ServiceFunction, ServiceFunction.service_id == Dependency.service_id)
-    )
-    inner = live_rows(with_parent(inner, filters.layer, filters.by_parent), filters).where(
-        Dependency.layer == filters.layer
-    )
+        ).join(ServiceFunction, ServiceFunction.service_id == BookExposure.service_id),
+        filters,
+    ).where(BookExposure.layer == filters.layer)
     if filters.function is not None:
-        inner = inner.where(ServiceFunction.function_id == filters.function)
-    return _cells(session, inner.subquery())
+        units = units.where(ServiceFunction.function_id == filters.function)
+    return _cells(session, units.subquery(), filters.by_parent)
 
 
 def stack_matrix(session: Session, *, filters: Filters) -> list[CellTotal]:
     """Model developer x cloud (or country): services stacked on both, and their exposure."""
-    developer, other = aliased(Dependency), aliased(Dependency)
-    developer_provider, other_provider = aliased(Provider), aliased(Provider)
-    inner = (
+    developer, other = aliased(BookExposure), aliased(BookExposure)
+    units = filtered(
         select(
+            key_of(filters.by_parent, developer).label("row"),
+            key_of(filters.by_parent, other).label("col"),
             developer.service_id,
-            key_of("model_developer", filters.by_parent, developer, developer_provider).label(
-                "row"
-            ),
-            key_of(filters.cross, filters.by_parent, other, other_provider).label("col"),
-            weight_of(filters.basis).label("weight"),
+            weight_of(filters.basis, developer).label("weight"),
+        ).join(other, other.service_id == developer.service_id),
+        filters,
+        developer,
+    ).where(developer.layer == "model_developer", other.layer == filters.cross)
+    return _cells(session, units.subquery(), filters.by_parent)
+
+
+def _cells(session: Session, units, by_parent: bool) -> list[CellTotal]:
+    """Per (row, col): the exposure summed once per service, and the services."""
+    if by_parent:  # a service on two providers of one group: once in the group's cell
+        units = (
+            select(units.c.row, units.c.col, units.c.service_id, func.max(units.c.weight))
+            .group_by(units.c.row, units.c.col, units.c.service_id)
+            .subquery()
         )
-        .distinct()
-        .join(other, other.service_id == developer.service_id)
-    )
-    inner = with_parent(inner, "model_developer", filters.by_parent, developer, developer_provider)
-    inner = with_parent(inner, filters.cross, filters.by_parent, other, other_provider)
-    inner = live_rows(inner, filters, developer).where(
-        developer.layer == "model_developer",
-        other.layer == filters.cross,
-        other.removed_at.is_(None),
-        (other.country if filters.cross in COUNTRY_LAYERS else other.provider_id).is_not(None),
-    )
-    return _cells(session, inner.subquery())
-
-
-def _cells(session: Session, units) -> list[CellTotal]:
-    grouped = select(
-        units.c.row, units.c.col, func.sum(units.c.weight), func.count(distinct(units.c.service_id))
-    ).group_by(units.c.row, units.c.col)
+    # Otherwise (row, col, service) is unique: book_exposure's key, one row per function.
+    row, col, _, weight = units.c
+    grouped = select(row, col, func.sum(weight), func.count()).group_by(row, col)
     return [
         CellTotal(str(row), str(col), float(total or 0), int(n))
         for row, col, total, n in session.exec(grouped)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from functools import cache
+from urllib.parse import quote_plus
 
 from flask import Response, abort, current_app, render_template, request, url_for
 
 from vendordd.auth.access import roles
 from vendordd.auth.models import Role
-from vendordd.concentration import aggregates, riskgrid
+from vendordd.concentration import aggregates, riskgrid, single_points
 from vendordd.concentration.aggregates import Filters
 from vendordd.concentration.metrics import BASES
 from vendordd.concentration.page import BASIS_UNITS, SINGULAR, build_heatmap
-from vendordd.concentration.resilience import Resilience, single_point_of_failure
 from vendordd.concentration.routes import bp
 from vendordd.concentration.thresholds import PRESETS, RULE_LABELS
 from vendordd.db import get_session
@@ -22,9 +22,11 @@ from vendordd.vendors.queries import filter_choices
 
 
 def _href(filters: Filters, matrix: str):
-    # url_for once per matrix, not once per cell (a matrix can have hundreds).
+    # url_for once per matrix and each axis key quoted once, not once per cell (a matrix can
+    # have hundreds of cells).
     base = url_for("concentration.cell", matrix=matrix, **filters.args())
-    return lambda row, col: f"{base}&{urlencode({'row': row, 'col': col})}"
+    quote = cache(quote_plus)
+    return lambda row, col: f"{base}&row={quote(row)}&col={quote(col)}"
 
 
 def _matrix() -> str:
@@ -39,7 +41,6 @@ def _matrix() -> str:
 def index():
     db = get_session()
     filters = Filters.from_args(request.args)
-    spofs, spof_total = riskgrid.single_points(db, filters=filters)
     return render_template(
         "concentration/index.html",
         filters=filters,
@@ -48,11 +49,7 @@ def index():
             build_heatmap(db, filters=filters, matrix=m, href=_href(filters, m))
             for m in riskgrid.MATRICES
         ],
-        spofs=[
-            (service, vendor, _reasons(service.tier, substitutability, tested))
-            for service, vendor, substitutability, tested in spofs
-        ],
-        spof_total=spof_total,
+        single_points=single_points.summary(db, filters=filters),
         choices=filter_choices(db),
         statuses=VENDOR_STATUSES,
         bases=BASIS_UNITS,
@@ -91,6 +88,24 @@ def cell():
     )
 
 
+@bp.route("/single-points")
+@roles(Role.RISK, Role.AUDITOR)
+def single_points_list():
+    db = get_session()
+    filters = Filters.from_args(request.args)
+    page = single_points.listing(
+        db,
+        filters=filters,
+        number=positive_int(request.args.get("page")) or 1,
+        size=current_app.config["VENDORDD"].page_size,
+    )
+    return render_template(
+        "concentration/single_points.html",
+        page=page,
+        back=url_for("concentration.index", **filters.args()),
+    )
+
+
 @bp.route("/download.csv")
 @roles(Role.RISK, Role.AUDITOR)
 def csv():
@@ -103,8 +118,3 @@ def csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=concentration-{matrix}.csv"},
     )
-
-
-def _reasons(tier: int, substitutability: str | None, tested: int) -> tuple[str, ...]:
-    # The SQL picked services on exactly one model path; the pure rule says why.
-    return single_point_of_failure(Resilience(0, tier, 1, substitutability, bool(tested)))

@@ -1,4 +1,4 @@
-"""The residual-risk 5x5 grid, single points of failure, and the services behind any cell.
+"""The residual-risk 5x5 grid, and the services behind any cell of the page's matrices.
 
 Likelihood (1 rare - 5 almost certain) comes from the control score of the vendor's latest
 scored assessment, on the residual-risk bands (scoring/residual.py) split finer:
@@ -11,20 +11,15 @@ service would have a high impact.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import Numeric, case, cast, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from vendordd.assessments.models import Assessment
-from vendordd.concentration.aggregates import (
-    CellTotal,
-    Filters,
-    filtered,
-    key_of,
-    live_rows,
-    with_parent,
-)
-from vendordd.concentration.models import COUNTRY_LAYERS, Dependency
-from vendordd.concentration.resilience import HARD_TO_SUBSTITUTE
+from vendordd.concentration.aggregates import CellTotal, Filters, filtered, key_of
+from vendordd.concentration.exposures import BookExposure
 from vendordd.paging import Page, paginate
 from vendordd.scoring.residual import ADEQUATE, STRONG
 from vendordd.vendors.models import Service, ServiceFunction, Vendor
@@ -32,6 +27,8 @@ from vendordd.vendors.models import Service, ServiceFunction, Vendor
 LIKELIHOOD_FLOORS = ((STRONG, 1), (75.0, 2), (ADEQUATE, 3), (40.0, 4))  # else 5
 LEVELS = (1, 2, 3, 4, 5)
 MATRICES = ("function", "stack", "risk")
+# What aggregates.filtered reads, for statements over services (and their vendors).
+SERVICE_COLUMNS = SimpleNamespace(service_id=Service.id, tier=Service.tier, status=Vendor.status)
 
 
 def _latest_scores():
@@ -52,24 +49,26 @@ def _latest_scores():
 
 def _vendor_levels(filters: Filters):
     """Per vendor with a service the filters let through: impact and likelihood (or None)."""
+    impact = func.max(
+        5 - Service.tier + case((Service.discontinuation_impact == "high", 1), else_=0)
+    )
+    impacts = select(Service.vendor_id, impact.label("impact")).group_by(Service.vendor_id)
+    if filters.status:  # the vendor join costs a lookup per service; only the status needs it
+        impacts = impacts.join(Vendor, Vendor.id == Service.vendor_id)
+    impacts = filtered(impacts, filters, SERVICE_COLUMNS).subquery()
     scores = _latest_scores()
     # Numeric: PostgreSQL rounds no double precision to a number of places.
     score = func.round(cast(scores.c.score_percent, Numeric), 6)
     likelihood = case(*((score >= floor, level) for floor, level in LIKELIHOOD_FLOORS), else_=5)
-    impact = func.max(
-        5 - Service.tier + case((Service.discontinuation_impact == "high", 1), else_=0)
-    )
-    statement = (
+    return (
         select(
-            Service.vendor_id,
-            impact.label("impact"),
-            func.max(case((scores.c.vendor_id.is_not(None), likelihood))).label("likelihood"),
+            impacts.c.vendor_id,
+            impacts.c.impact,
+            case((scores.c.vendor_id.is_not(None), likelihood)).label("likelihood"),
         )
-        .join(Vendor, Vendor.id == Service.vendor_id)
-        .outerjoin(scores, scores.c.vendor_id == Service.vendor_id)
-        .group_by(Service.vendor_id)
+        .outerjoin(scores, scores.c.vendor_id == impacts.c.vendor_id)
+        .subquery()
     )
-    return filtered(statement, filters).subquery()
 
 
 def risk_grid(session: Session, *, filters: Filters) -> tuple[list[CellTotal], int]:
@@ -87,42 +86,6 @@ def risk_grid(session: Session, *, filters: Filters) -> tuple[list[CellTotal], i
     return cells, unscored
 
 
-def single_points(session: Session, *, filters: Filters, limit: int = 50):
-    """T1/T2 services on one model developer, hard to substitute or failover not tested."""
-    paths = live_rows(
-        select(
-            Dependency.service_id,
-            func.max(Dependency.substitutability).label("substitutability"),
-            func.min(case((Dependency.is_failover_tested.is_(True), 1), else_=0)).label("tested"),
-        ),
-        filters,
-    ).where(
-        Dependency.layer == "model_developer",
-        Dependency.provider_id.is_not(None),
-        Service.tier <= 2,
-    )
-    paths = paths.group_by(Dependency.service_id).having(
-        func.count(func.distinct(Dependency.provider_id)) == 1
-    )
-    paths = paths.subquery()
-    statement = (
-        select(
-            Service,
-            Vendor,
-            paths.c.substitutability,
-            paths.c.tested,
-            func.count().over().label("total"),  # all of them, in the same pass as the page
-        )
-        .join(paths, paths.c.service_id == Service.id)
-        .join(Vendor, Vendor.id == Service.vendor_id)
-        .where(paths.c.substitutability.in_(HARD_TO_SUBSTITUTE) | (paths.c.tested == 0))
-    )
-    rows = session.exec(
-        statement.order_by(Service.tier, Vendor.display_name, Service.name).limit(limit)
-    ).all()
-    return [row[:4] for row in rows], rows[0].total if rows else 0
-
-
 def cell_services(
     session: Session, *, filters: Filters, matrix: str, row: str, col: str, number: int, size: int
 ) -> Page:
@@ -133,7 +96,9 @@ def cell_services(
             levels.c.impact == _int(row), levels.c.likelihood == _int(col)
         )
         ids = filtered(
-            select(Service.id).join(Vendor, Vendor.id == Service.vendor_id), filters
+            select(Service.id).join(Vendor, Vendor.id == Service.vendor_id),
+            filters,
+            SERVICE_COLUMNS,
         ).where(Service.vendor_id.in_(vendors))
     else:
         ids = _matrix_ids(filters, matrix, row, col)
@@ -148,28 +113,24 @@ def cell_services(
 
 def _matrix_ids(filters: Filters, matrix: str, row: str, col: str):
     if matrix == "function":
-        key = key_of(filters.layer, filters.by_parent)
-        ids = with_parent(select(Dependency.service_id), filters.layer, filters.by_parent).join(
-            ServiceFunction, ServiceFunction.service_id == Dependency.service_id
+        ids = select(BookExposure.service_id).join(
+            ServiceFunction, ServiceFunction.service_id == BookExposure.service_id
         )
         ids = ids.where(
-            Dependency.layer == filters.layer,
+            BookExposure.layer == filters.layer,
             ServiceFunction.function_id == _int(row),
-            key == _int(col),
+            key_of(filters.by_parent) == col,
         )
-        return live_rows(ids, filters)
-    developer = key_of("model_developer", filters.by_parent)
-    ids = with_parent(select(Dependency.service_id), "model_developer", filters.by_parent)
-    ids = ids.where(Dependency.layer == "model_developer", developer == _int(row))
-    other = select(Dependency.service_id).where(
-        Dependency.layer == filters.cross, Dependency.removed_at.is_(None)
+        return filtered(ids, filters)
+    other = aliased(BookExposure)
+    ids = select(BookExposure.service_id).join(other, other.service_id == BookExposure.service_id)
+    ids = ids.where(
+        BookExposure.layer == "model_developer",
+        key_of(filters.by_parent) == row,
+        other.layer == filters.cross,
+        key_of(filters.by_parent, other) == col,
     )
-    if filters.cross in COUNTRY_LAYERS:
-        other = other.where(Dependency.country == col)
-    else:
-        parent = key_of(filters.cross, filters.by_parent)
-        other = with_parent(other, filters.cross, filters.by_parent).where(parent == _int(col))
-    return live_rows(ids, filters).where(Dependency.service_id.in_(other))
+    return filtered(ids, filters)
 
 
 def _int(value: str) -> int:

@@ -70,8 +70,8 @@ class Service(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("vendor_id", "name", name="uq_service_vendor_name"),
-        # Covering the concentration page's lookups of a service's exposure weight and vendor.
-        Index("ix_service_exposure", "id", "tier", "reliance", "annual_spend", "vendor_id"),
+        # The residual-risk grid's impact per vendor reads this index only.
+        Index("ix_service_vendor_impact", "vendor_id", "tier", "discontinuation_impact"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,264 @@
+"""The book's exposures: one row per service, layer and provider (or country), kept in step.
+
+The concentration figures are GROUP BYs over live dependencies, each counted once per service
+and provider (metrics.py), weighted by its service's tier and reliance, grouped by the
+provider's ultimate parent, filtered by vendor status. Doing that join and de-duplication on
+every page view costs several times a plain GROUP BY, so `book_exposure` holds its result: a
+derived table, never edited by hand, that the page aggregates with index-only scans.
+
+Rules of a row (the same as metrics.Exposure's):
+- one per (service, layer, key) over live Dependency rows (removed_at null); the key is the
+  country code in a country layer, the provider id (as text) for a registered provider, and
+  "name:" + the name as answered for a provider the registry does not know;
+- parent_key: the ultimate parent's id, following parents up the whole chain (a provider
+  without a parent is its own); for countries and unregistered names, the key itself;
+- weight: 4 for a T1 service or full reliance, else 3 material, 2 low, 1 not significant;
+  spend: the service's annual spend (null when unknown); tier and vendor status as now;
+- substitutability: the hardest stated over the rows (DORA scale); failover_tested: true only
+  when every row says tested;
+- is_first: true on one row per service and layer, the one with the smallest key; paths: how
+  many rows the service has in the layer.
+
+Kept in step within the writing transaction, so the figures are never stale and a rollback
+undoes both: flushing a new, changed or deleted Dependency, Service or Vendor refreshes the
+rows of the services concerned; flushing a changed Provider (a new parent, a merge), or an
+UPDATE/INSERT/DELETE statement on any of the four tables run through a Session, rebuilds the
+whole table (under a second for a 10,000-vendor book). Writes that bypass the Session (bulk
+loads on a bare Connection) must call `rebuild_exposures` themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    Boolean,
+    Index,
+    Numeric,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import ORMExecuteState, aliased
+from sqlmodel import Field, Session, SQLModel
+
+from vendordd.concentration.metrics import RELIANCE_WEIGHTS
+from vendordd.concentration.models import COUNTRY_LAYERS, Dependency, Provider
+from vendordd.concentration.resilience import SUBSTITUTABILITY
+from vendordd.vendors.models import Service, Vendor
+
+UNREGISTERED_PREFIX = "name:"
+MAX_PARENT_DEPTH = 32  # a guard: the registry refuses cycles, so chains are short
+_STALE = "book_exposure_stale"  # Session.info: service ids to refresh, or ALL
+ALL = "all"
+WATCHED = (Dependency, Service, Vendor, Provider)
+FIGURES = ("weight", "spend", "tier", "status", "is_first", "service_id")
+
+
+class BookExposure(SQLModel, table=True):
+    """Derived from Dependency, Service, Vendor and Provider; see the module docstring."""
+
+    __tablename__ = "book_exposure"
+    # Each page query reads one of these indexes only (every column it needs is in it).
+    __table_args__ = (
+        Index("ix_book_exposure_key", *("layer", "key"), *FIGURES),
+        Index("ix_book_exposure_parent", *("layer", "parent_key"), *FIGURES),
+        Index(
+            "ix_book_exposure_layer_service",
+            *("layer", "service_id", "key", "parent_key", *FIGURES[:-1]),
+            *("substitutability", "failover_tested", "paths"),
+        ),
+    )
+
+    service_id: int = Field(primary_key=True)
+    layer: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=210)
+    parent_key: str = Field(max_length=210)
+    vendor_id: int = Field(index=True)
+    tier: int
+    weight: int
+    spend: float | None = Field(default=None, sa_type=Numeric(16, 2))
+    status: str = Field(max_length=20)
+    substitutability: str | None = Field(default=None, max_length=30)
+    failover_tested: bool
+    # True on exactly one row per service and layer (its first key): counting these counts the
+    # layer's services in the same pass that sums the providers' exposures.
+    is_first: bool
+    # How many keys the service has in this layer (1: a single path, as for a single point of
+    # failure on one model developer).
+    paths: int
+
+
+def rebuild_exposures(connection: Connection) -> None:
+    """Recompute the whole table from the live dependencies."""
+    _refresh(connection, None)
+
+
+def _refresh(connection: Connection, service_ids: Iterable[int] | None) -> None:
+    """Replace the rows of these services (all services when None)."""
+    table = BookExposure.__table__
+    removal = delete(table)
+    if service_ids is not None:
+        service_ids = sorted(set(service_ids))
+        if not service_ids:
+            return
+        removal = removal.where(table.c.service_id.in_(service_ids))
+    connection.execute(removal)
+    rows = _rows(service_ids)
+    connection.execute(insert(table).from_select([c.name for c in rows.selected_columns], rows))
+
+
+def _ultimate_parents():
+    """(provider id, its ultimate parent's id) for every provider, up the whole chain."""
+    climb = select(
+        Provider.id.label("id"), Provider.id.label("top"), literal(0).label("depth")
+    ).cte("climb", recursive=True)
+    above = aliased(Provider)
+    climb = climb.union_all(
+        select(climb.c.id, above.parent_id, climb.c.depth + 1)
+        .join(above, above.id == climb.c.top)
+        .where(above.parent_id.is_not(None), climb.c.depth < MAX_PARENT_DEPTH)
+    )
+    top = aliased(Provider)
+    return (
+        select(climb.c.id, climb.c.top)
+        .join(top, top.id == climb.c.top)
+        .where(top.parent_id.is_(None))
+        .subquery("ultimate")
+    )
+
+
+def _rows(service_ids: list[int] | None):
+    ultimate = _ultimate_parents()
+    text = String(210)
+    provider_key = case(
+        (Dependency.provider_id.is_not(None), cast(Dependency.provider_id, text)),
+        else_=literal(UNREGISTERED_PREFIX) + Dependency.provider_name,
+    )
+    key = case((Dependency.layer.in_(COUNTRY_LAYERS), Dependency.country), else_=provider_key)
+    parent = func.coalesce(cast(ultimate.c.top, text), key)
+    reliance = case(RELIANCE_WEIGHTS, value=Service.reliance, else_=1)
+    ranks = list(SUBSTITUTABILITY)  # hardest first
+    rank = case({name: n for n, name in enumerate(ranks)}, value=Dependency.substitutability)
+    hardest = func.min(rank)
+    statement = (
+        select(
+            Dependency.service_id.label("service_id"),
+            Dependency.layer.label("layer"),
+            key.label("key"),
+            func.max(parent).label("parent_key"),
+            func.max(Service.vendor_id).label("vendor_id"),
+            func.max(Service.tier).label("tier"),
+            func.max(case((Service.tier == 1, 4), else_=reliance)).label("weight"),
+            func.max(Service.annual_spend).label("spend"),
+            func.max(Vendor.status).label("status"),
+            case({n: name for n, name in enumerate(ranks)}, value=hardest).label(
+                "substitutability"
+            ),
+            cast(
+                func.min(case((Dependency.is_failover_tested.is_(True), 1), else_=0)), Boolean
+            ).label("failover_tested"),
+            cast(
+                func.row_number().over(
+                    partition_by=(Dependency.service_id, Dependency.layer), order_by=key
+                )
+                == 1,
+                Boolean,
+            ).label("is_first"),
+            func.count()
+            .over(partition_by=(Dependency.service_id, Dependency.layer))
+            .label("paths"),
+        )
+        .join(Service, Service.id == Dependency.service_id)
+        .join(Vendor, Vendor.id == Service.vendor_id)
+        .outerjoin(ultimate, ultimate.c.id == Dependency.provider_id)
+        .where(
+            Dependency.removed_at.is_(None),
+            or_(
+                and_(Dependency.layer.in_(COUNTRY_LAYERS), Dependency.country.is_not(None)),
+                and_(
+                    Dependency.layer.not_in(COUNTRY_LAYERS),
+                    or_(Dependency.provider_id.is_not(None), Dependency.provider_name.is_not(None)),
+                ),
+            ),
+        )
+        .group_by(Dependency.service_id, Dependency.layer, key)
+    )
+    if service_ids is not None:
+        statement = statement.where(Dependency.service_id.in_(service_ids))
+    return statement
+
+
+# Keeping the table in step with every Session ------------------------------------------------
+
+
+def _mark(session: Session, service_ids: Iterable[int | None] | str) -> None:
+    stale = session.info.get(_STALE)
+    if stale == ALL:
+        return
+    if service_ids == ALL:
+        session.info[_STALE] = ALL
+        return
+    session.info[_STALE] = (stale or set()) | {sid for sid in service_ids if sid is not None}
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changes(session: Session, _context, _instances) -> None:
+    changed = [
+        obj
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, WATCHED)
+        and (obj in session.new or obj in session.deleted or session.is_modified(obj))
+    ]
+    pending = session.info.setdefault(_STALE + ".objects", [])
+    for obj in changed:
+        if isinstance(obj, Provider):
+            if obj not in session.new and _regrouped(obj):  # a new one has no dependencies
+                _mark(session, ALL)
+        elif isinstance(obj, Dependency):
+            _mark(session, [obj.service_id])
+        else:
+            pending.append(obj)  # a new Service has no id until the flush
+
+
+def _regrouped(provider: Provider) -> bool:
+    """A provider's parent changed or it was merged away (its name does not matter here)."""
+    attrs = inspect(provider).attrs
+    return attrs.parent_id.history.has_changes() or attrs.merged_into_id.history.has_changes()
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _refresh_after_flush(session: Session, _context) -> None:
+    pending = session.info.pop(_STALE + ".objects", [])
+    vendors = [obj.id for obj in pending if isinstance(obj, Vendor)]
+    _mark(session, [obj.id for obj in pending if isinstance(obj, Service)])
+    if vendors:
+        rows = session.connection().execute(
+            select(Service.id).where(Service.vendor_id.in_(vendors))
+        )
+        _mark(session, rows.scalars())
+    stale = session.info.pop(_STALE, None)
+    if stale:
+        _refresh(session.connection(), None if stale == ALL else stale)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state: ORMExecuteState):
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return None
+    tables = {mapper.local_table for mapper in state.all_mappers}
+    if not tables & {model.__table__ for model in WATCHED}:
+        return None
+    result = state.invoke_statement()
+    rebuild_exposures(state.session.connection())
+    return result
