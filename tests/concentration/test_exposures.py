@@ -155,3 +155,20 @@ def test_a_rollback_leaves_the_table_as_it_was(db, objects):
     assert rows(db) != before
     db.rollback()
     assert rows(db) == before
+
+
+def test_the_cli_rebuilds_the_table_after_a_change_made_outside_the_application(
+    runner, db, objects
+):
+    kept = rows(db)
+    # As an operator's SQL would, bypassing the Session.
+    db.connection().exec_driver_sql("DELETE FROM book_exposure")
+    db.commit()
+    assert rows(db) == set()
+
+    result = runner.invoke(args=["vendordd", "concentration", "rebuild-exposures"])
+
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt book_exposure: 9 rows." in result.output
+    db.rollback()
+    assert rows(db) == kept

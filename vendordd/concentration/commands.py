@@ -1,12 +1,16 @@
-"""`vendordd concentration …`: rebuild the fourth-party map from the answers."""
+"""`vendordd concentration …`: rebuild the fourth-party map from the answers, and the table of
+exposures the concentration figures read."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import func
+from sqlmodel import select
 
 from vendordd.audit.services import Actor
 from vendordd.concentration.derivation import derive_dependencies, latest_derivable
+from vendordd.concentration.exposures import BookExposure, rebuild_exposures
 from vendordd.db import job_session
 from vendordd.dbtypes import utcnow
 
@@ -30,3 +34,16 @@ def derive() -> None:
         f"Derived the fourth-party map of {len(latest)} vendor{'s' if len(latest) != 1 else ''} "
         f"from their latest submitted assessments; {changed} changed."
     )
+
+
+@concentration.command("rebuild-exposures")
+def rebuild() -> None:
+    """Recompute book_exposure, the table the concentration figures read, from scratch.
+
+    The application keeps it in step by itself; run this after changing dependencies, services
+    or vendors with SQL outside the application.
+    """
+    with job_session() as session:
+        rebuild_exposures(session.connection())
+        rows = session.exec(select(func.count()).select_from(BookExposure)).one()
+    click.echo(f"Rebuilt book_exposure: {rows} row{'s' if rows != 1 else ''}.")
