@@ -84,6 +84,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "settings.data_location_save": ADMIN,
     "settings.attestation": frozenset({"admin", "risk", "auditor"}),
     "settings.attestation_save": ADMIN,
+    "settings.concentration": frozenset({"admin", "risk", "auditor"}),
+    "settings.concentration_save": ADMIN,
     # questionnaires: read-only pages for every staff role
     "questionnaires.index": STAFF,
     "questionnaires.detail": STAFF,

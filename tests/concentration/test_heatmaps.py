@@ -10,6 +10,7 @@ import pytest
 
 from tests.concentration.book import build
 from vendordd.concentration.aggregates import Filters, function_matrix, layer_summary, stack_matrix
+from vendordd.concentration.limits import book_thresholds
 from vendordd.concentration.riskgrid import risk_grid
 
 
@@ -19,7 +20,8 @@ def book(db, tmp_path):
 
 
 def figures(db, layer: str, **filters):
-    rows = {row.layer: row for row in layer_summary(db, filters=Filters(**filters))}
+    limits = book_thresholds(db)
+    rows = {row.layer: row for row in layer_summary(db, filters=Filters(**filters), limits=limits)}
     return rows[layer].figures
 
 

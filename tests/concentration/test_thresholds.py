@@ -8,11 +8,13 @@ from vendordd.concentration.metrics import CLOUD, MODEL_DEVELOPER, SPEND, Change
 from vendordd.concentration.thresholds import (
     HHI,
     HHI_DELTA,
+    LAYER_RULES,
     PRESETS,
     TOP1,
     Breach,
     book_breaches,
     custom_thresholds,
+    describe,
     layer_breaches,
     onboarding_breaches,
 )
@@ -88,6 +90,24 @@ def test_custom_values_and_switched_off_rules():
 def test_custom_values_outside_their_range_are_refused(values):
     with pytest.raises(ValueError, match="outside"):
         custom_thresholds(**values)
+
+
+def test_a_range_refusal_names_the_rule_the_value_and_the_range():
+    with pytest.raises(ValueError) as refused:
+        custom_thresholds(hhi_above=12_000, top1_above=120, delta_above=100)
+    assert str(refused.value) == (
+        "HHI limit 12,000 is outside the allowed range 0 to 10,000; "
+        "single-provider share limit 120% is outside the allowed range 0 to 100%"
+    )
+
+
+def test_limits_are_described_in_a_few_words():
+    assert describe(US) == "HHI > 1,800 · top-1 > 30% · Δ-HHI > 100"
+    assert describe(US, LAYER_RULES) == "HHI > 1,800 · top-1 > 30%"
+    assert describe(EU, LAYER_RULES) == "HHI > 2,000"
+    only_share = custom_thresholds(hhi_above=None, top1_above=12.5, delta_above=2_500)
+    assert describe(only_share) == "top-1 > 12.5% · Δ-HHI > 2,500"
+    assert describe(only_share._replace(top1_above=None), LAYER_RULES) == "none"
 
 
 def test_each_layer_is_checked_against_its_own_limits():

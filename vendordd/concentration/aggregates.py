@@ -27,7 +27,7 @@ from vendordd.concentration.metrics import (
     summarise,
 )
 from vendordd.concentration.models import COUNTRY_LAYERS, LAYERS, SUMMARY_LAYERS, Provider
-from vendordd.concentration.thresholds import DEFAULT_PRESET, PRESETS, layer_breaches
+from vendordd.concentration.thresholds import PRESETS, Thresholds, layer_breaches
 from vendordd.paging import positive_int
 from vendordd.vendors.models import VENDOR_STATUSES, ServiceEntity, ServiceFunction
 
@@ -45,7 +45,7 @@ class Filters:
     status: str = ""
     basis: str = WEIGHTED
     by_parent: bool = False
-    preset: str = DEFAULT_PRESET
+    preset: str = ""  # "": the institution's thresholds; a preset key: that preset to compare
     layer: str = "cloud"  # the provider layer of the function matrix
     cross: str = "cloud"  # the columns of the model developer matrix
 
@@ -65,7 +65,7 @@ class Filters:
             status=pick("status", VENDOR_STATUSES, ""),
             basis=pick("basis", BASES, WEIGHTED),
             by_parent=args.get("parent") == "1",
-            preset=pick("preset", PRESETS, DEFAULT_PRESET),
+            preset=pick("preset", PRESETS, ""),
             layer=pick("layer", PROVIDER_LAYERS, "cloud"),
             cross=pick("cross", STACK_COLUMNS, "cloud"),
         )
@@ -79,7 +79,7 @@ class Filters:
             "status": self.status,
             "basis": "" if self.basis == WEIGHTED else self.basis,
             "parent": 1 if self.by_parent else None,
-            "preset": "" if self.preset == DEFAULT_PRESET else self.preset,
+            "preset": self.preset,
             "layer": "" if self.layer == "cloud" else self.layer,
             "cross": "" if self.cross == "cloud" else self.cross,
         }
@@ -91,6 +91,7 @@ class LayerRow(NamedTuple):
     label: str
     figures: Concentration
     names: dict[str, str]  # provider key -> name shown
+    limits: Thresholds
     breaches: tuple
 
 
@@ -139,10 +140,11 @@ def key_of(by_parent: bool, exposure=BookExposure):
     return exposure.parent_key if by_parent else exposure.key
 
 
-def layer_summary(session: Session, *, filters: Filters) -> list[LayerRow]:
-    """Each layer's shares, HHI, effective number, top-1, CR3 and breaches, from SQL totals."""
+def layer_summary(
+    session: Session, *, filters: Filters, limits: Mapping[str, Thresholds]
+) -> list[LayerRow]:
+    """Each layer's shares, HHI, effective number, top-1, CR3 and breaches of its limits."""
     names = provider_names(session)
-    limits = PRESETS[filters.preset]
     figures = layer_concentrations(session, layers=SUMMARY_LAYERS, filters=filters)
     return [
         LayerRow(
@@ -150,7 +152,8 @@ def layer_summary(session: Session, *, filters: Filters) -> list[LayerRow]:
             LAYERS[layer],
             figures[layer],
             {} if layer in COUNTRY_LAYERS else names,
-            layer_breaches(figures[layer], limits),
+            limits[layer],
+            layer_breaches(figures[layer], limits[layer]),
         )
         for layer in SUMMARY_LAYERS
     ]

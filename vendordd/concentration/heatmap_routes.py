@@ -11,10 +11,18 @@ from vendordd.auth.access import roles
 from vendordd.auth.models import Role
 from vendordd.concentration import aggregates, riskgrid, single_points
 from vendordd.concentration.aggregates import Filters
+from vendordd.concentration.limits import thresholds_for
 from vendordd.concentration.metrics import BASES
-from vendordd.concentration.page import BASIS_UNITS, SINGULAR, build_heatmap
+from vendordd.concentration.models import SINGULAR
+from vendordd.concentration.page import BASIS_UNITS, build_heatmap
 from vendordd.concentration.routes import bp
-from vendordd.concentration.thresholds import PRESETS, RULE_LABELS
+from vendordd.concentration.thresholds import (
+    LAYER_RULES,
+    PRESETS,
+    RULE_LABELS,
+    describe,
+    number,
+)
 from vendordd.db import get_session
 from vendordd.paging import positive_int
 from vendordd.vendors.models import VENDOR_STATUSES
@@ -41,10 +49,14 @@ def _matrix() -> str:
 def index():
     db = get_session()
     filters = Filters.from_args(request.args)
+    layers = aggregates.layer_summary(
+        db, filters=filters, limits=thresholds_for(db, preset=filters.preset)
+    )
     return render_template(
         "concentration/index.html",
         filters=filters,
-        layers=aggregates.layer_summary(db, filters=filters),
+        layers=layers,
+        limits_shown={row.layer: describe(row.limits, LAYER_RULES) for row in layers},
         heatmaps=[
             build_heatmap(db, filters=filters, matrix=m, href=_href(filters, m))
             for m in riskgrid.MATRICES
@@ -55,6 +67,7 @@ def index():
         bases=BASIS_UNITS,
         presets=PRESETS,
         rule_labels=RULE_LABELS,
+        number=number,
         singular=SINGULAR,
         provider_layers=aggregates.PROVIDER_LAYERS,
         stack_columns=aggregates.STACK_COLUMNS,

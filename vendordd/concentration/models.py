@@ -52,6 +52,14 @@ SUMMARY_LAYERS = (
     "processing_country",
     "storage_country",
 )
+# One of a summary layer, as a matrix axis, a settings row or a message names it.
+SINGULAR = {
+    "model_developer": "Model developer",
+    "hosting_platform": "Hosting platform",
+    "cloud": "Cloud",
+    "processing_country": "Processing country",
+    "storage_country": "Storage country",
+}
 # DORA register of information, B_07.01.0050 (reference §4.4), from worst to best.
 SUBSTITUTABILITY = {
     "not_substitutable": "Not substitutable",

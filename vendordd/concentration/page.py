@@ -19,17 +19,10 @@ from vendordd.concentration.heatmaps import (
     share_matrix_svg,
 )
 from vendordd.concentration.metrics import BASES
-from vendordd.concentration.models import COUNTRY_LAYERS
+from vendordd.concentration.models import COUNTRY_LAYERS, SINGULAR
 from vendordd.vendors.models import BusinessFunction
 
 BASIS_UNITS = dict(zip(BASES, ("services", "weighted exposure", "spend"), strict=True))
-SINGULAR = {
-    "model_developer": "Model developer",
-    "hosting_platform": "Hosting platform",
-    "cloud": "Cloud",
-    "processing_country": "Processing country",
-    "storage_country": "Storage country",
-}
 
 
 @dataclass(frozen=True)

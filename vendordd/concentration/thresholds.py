@@ -1,6 +1,6 @@
 """Concentration thresholds: presets, custom values, and which rule a layer breaches by how much.
 
-Pure; storing thresholds per layer in the admin settings is the settings layer's job. Reference
+Pure; the institution's thresholds per layer are stored by `limits.py` (admin settings). Reference
 §4.2 — all of these are risk-appetite choices borrowed from merger screens, not legal limits:
 
 - Rules, each breached only when the figure is strictly above its limit: `hhi` (the layer's
@@ -12,11 +12,12 @@ Pure; storing thresholds per layer in the admin settings is the settings layer's
 - Presets: `us_2023` (US DOJ/FTC 2023: HHI above 1,800 or a single share above 30 %) and `eu`
   (EU 2004 horizontal merger guidelines: HHI above 2,000). Both carry the reference's
   "Δ-HHI above 100 on onboarding" pre-contract test. `us_2023` is the default.
-- Custom values: HHI and Δ-HHI limits within 0-10,000, the top-1 limit within 0-100.
+- Custom values: HHI and Δ-HHI limits within 0-10,000, the top-1 limit within 0-100
+  (`limit_problem` says why one is refused).
 - The onboarding check (`onboarding_breaches`) is the Δ-HHI rule plus the HHI and top-1 rules
   applied to the layer as it would be after onboarding (reference: pre-contract checks).
 - A breach says the rule, the limit, the figure and the excess (figure - limit), at six
-  decimals.
+  decimals. `describe` puts limits in a few words for pages and the audit trail.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ RULE_LABELS = {
     HHI_DELTA: "change in HHI on onboarding",
 }
 HHI_MAX, SHARE_MAX = 10_000.0, 100.0
+LIMIT_RANGES = {HHI: HHI_MAX, TOP1: SHARE_MAX, HHI_DELTA: HHI_MAX}
+LIMIT_FIELDS = {HHI: "hhi_above", TOP1: "top1_above", HHI_DELTA: "delta_above"}
+UNITS = {TOP1: "%"}
+SHORT_LABELS = {HHI: "HHI", TOP1: "top-1", HHI_DELTA: "Δ-HHI"}
+LAYER_RULES = (HHI, TOP1)  # the rules a layer of the book is judged by; Δ-HHI is for onboarding
 
 
 class Thresholds(NamedTuple):
@@ -66,14 +72,48 @@ def custom_thresholds(
     name: str = "Custom",
 ) -> Thresholds:
     """Thresholds from custom values, refusing any outside its rule's range."""
-    for rule, value, most in (
-        (HHI, hhi_above, HHI_MAX),
-        (TOP1, top1_above, SHARE_MAX),
-        (HHI_DELTA, delta_above, HHI_MAX),
-    ):
-        if value is not None and not 0 <= value <= most:
-            raise ValueError(f"{RULE_LABELS[rule]} limit {value:g} is outside 0-{most:,.0f}")
-    return Thresholds(name, hhi_above, top1_above, delta_above)
+    limits = Thresholds(name, hhi_above, top1_above, delta_above)
+    problems = [
+        problem
+        for rule in LIMIT_RANGES
+        if (value := limit_of(limits, rule)) is not None and (problem := limit_problem(rule, value))
+    ]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return limits
+
+
+def limit_of(limits: Thresholds, rule: str) -> float | None:
+    """A rule's limit (None: the rule is off)."""
+    return getattr(limits, LIMIT_FIELDS[rule])
+
+
+def limit_problem(rule: str, value: float) -> str | None:
+    """Why a rule cannot have this limit (it is outside the rule's range), or None."""
+    most, unit = LIMIT_RANGES[rule], UNITS.get(rule, "")
+    if 0 <= value <= most:
+        return None
+    return (
+        f"{RULE_LABELS[rule]} limit {number(value)}{unit} is outside the allowed range "
+        f"0 to {number(most)}{unit}"
+    )
+
+
+def describe(limits: Thresholds, rules: tuple[str, ...] = tuple(RULE_LABELS)) -> str:
+    """Some rules' limits in a few words, "HHI > 1,800 · top-1 > 30%"; "none" if all are off."""
+    return (
+        " · ".join(
+            f"{SHORT_LABELS[rule]} > {number(limit)}{UNITS.get(rule, '')}"
+            for rule in rules
+            if (limit := limit_of(limits, rule)) is not None
+        )
+        or "none"
+    )
+
+
+def number(value: float) -> str:
+    """A limit as people write it: thousands separated, no trailing zeros (1,800; 12.5)."""
+    return f"{value:,.15g}"
 
 
 def layer_breaches(result: Concentration, limits: Thresholds) -> tuple[Breach, ...]:
