@@ -11,7 +11,7 @@ from vendordd.auth.models import Role
 from vendordd.concentration import aggregates, riskgrid
 from vendordd.concentration.aggregates import Filters
 from vendordd.concentration.metrics import BASES
-from vendordd.concentration.page import BASIS_UNITS, SINGULAR, build_heatmap
+from vendordd.concentration.page import BASIS_UNITS, SINGULAR, build_heatmap, scope
 from vendordd.concentration.resilience import Resilience, single_point_of_failure
 from vendordd.concentration.routes import bp
 from vendordd.concentration.thresholds import PRESETS, RULE_LABELS
@@ -43,6 +43,7 @@ def index():
     return render_template(
         "concentration/index.html",
         filters=filters,
+        scope=scope(db, filters),
         layers=aggregates.layer_summary(db, filters=filters),
         heatmaps=[
             build_heatmap(db, filters=filters, matrix=m, href=_href(filters, m))
@@ -86,6 +87,8 @@ def cell():
         "concentration/cell.html",
         heatmap=heatmap,
         labels=heatmap.label(row, col),
+        figure=heatmap.cell(row, col),
+        scope=scope(db, filters),
         page=page,
         back=url_for("concentration.index", **filters.args()),
     )

@@ -161,9 +161,18 @@ def risk_grid_svg(
 
 
 def matrix_csv(
-    *, rows: list[Axis], cols: list[Axis], cells: Iterable[Cell], headers: tuple[str, ...]
+    *,
+    rows: list[Axis],
+    cols: list[Axis],
+    cells: Iterable[Cell],
+    headers: tuple[str, ...],
+    counts_only: bool = False,
 ) -> str:
-    """One line per non-empty cell: row, column, exposure, count and share of the total."""
+    """One line per non-empty cell: row, column, exposure, count and share of the total.
+
+    Numbers are plain (no thousands separators) so spreadsheets read them as numbers. With
+    `counts_only` (the risk grid, whose exposure is its count) the count is written once.
+    """
     cells = list(cells)
     percent = shares(cells)
     row_labels = {axis.key: axis.label for axis in rows}
@@ -174,11 +183,12 @@ def matrix_csv(
     order = {axis.key: n for n, axis in enumerate(rows)}
     col_order = {axis.key: n for n, axis in enumerate(cols)}
     for cell in sorted(cells, key=lambda c: (order.get(c.row, 0), col_order.get(c.col, 0))):
+        exposure = [] if counts_only else [_number(cell.exposure, grouping="")]
         writer.writerow(
             [
                 _safe(row_labels.get(cell.row, cell.row)),
                 _safe(col_labels.get(cell.col, cell.col)),
-                _number(cell.exposure),
+                *exposure,
                 cell.count,
                 f"{percent.get((cell.row, cell.col), 0.0):.2f}",
             ]
@@ -192,8 +202,9 @@ def _render(key, title, rows, cols, drawn, legend) -> Markup:
     return Markup(page)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+def _number(value: float, grouping: str = ",") -> str:
+    """Whole numbers without decimals, others with two; `grouping=""` for CSV (plain)."""
+    return f"{value:{grouping}.0f}" if value == int(value) else f"{value:{grouping}.2f}"
 
 
 def _safe(value: str) -> str:
