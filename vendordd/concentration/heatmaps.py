@@ -126,8 +126,24 @@ def share_matrix_svg(
                     href(row.key, col.key),
                 )
             )
-    legend = [LegendStep(fill, f"≥ {floor:g}% of total") for floor, fill, _ in SHARE_SCALE]
-    return _render(key, title, rows, cols, drawn, legend)
+    return _render(key, title, rows, cols, drawn, _share_legend())
+
+
+def _share_legend() -> list[LegendStep]:
+    """The share scale in words, darkest first: "40% of the total or more" ... "under 5%"."""
+    ceilings = (None, *(floor for floor, _, _ in SHARE_SCALE))
+    return [
+        LegendStep(fill, _band(floor, ceiling))
+        for (floor, fill, _), ceiling in zip(SHARE_SCALE, ceilings, strict=False)
+    ]
+
+
+def _band(floor: float, ceiling: float | None) -> str:
+    if ceiling is None:
+        return f"{floor:g}% of the total or more"
+    if not floor:
+        return f"under {ceiling:g}%"
+    return f"{floor:g}% to under {ceiling:g}%"
 
 
 def risk_grid_svg(
@@ -154,8 +170,10 @@ def risk_grid_svg(
                     href(row.key, col.key) if vendors else "",
                 )
             )
+    tops = (25, *(floor - 1 for floor, *_ in RISK_SCALE))
     legend = [
-        LegendStep(fill, f"{words} (index ≥ {floor})") for floor, fill, _, words in RISK_SCALE
+        LegendStep(fill, f"{words}: likelihood {TIMES} impact {floor} to {top}")
+        for (floor, fill, _, words), top in zip(RISK_SCALE, tops, strict=False)
     ]
     return _render(key, title, rows, cols, drawn, legend)
 
