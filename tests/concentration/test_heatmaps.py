@@ -141,6 +141,21 @@ def test_each_cell_lists_exactly_the_services_behind_it(client, login_as, book):
     assert client.get("/concentration/cell?matrix=nope").status_code == 404
 
 
+def test_a_cell_page_repeats_the_cell_s_figure_and_the_filters_in_words(client, login_as, book):
+    login_as("risk")
+    payments, azure = book["payments"].id, book["azure"].id
+
+    cell = client.get(f"/concentration/cell?matrix=function&row={payments}&col={azure}").text
+    risk = client.get("/concentration/cell?matrix=risk&row=4&col=1").text
+    filtered = client.get(f"/concentration/?entity={book['sg'].id}&tier=4&status=onboarding").text
+
+    assert "This cell: weighted exposure 6 from 2 services, 60.0% of the matrix total." in cell
+    assert "showing all entities (the group)." in cell
+    # The risk grid counts vendors; its cell lists every service of theirs.
+    assert "This cell: 1 vendor (100.0% of the vendors plotted); below, their 2 services" in risk
+    assert "<strong>Showing:</strong> SG bank, T4 services, vendors onboarding." in filtered
+
+
 def test_the_csv_matches_the_matrix(client, login_as, book):
     login_as("auditor")
 
@@ -155,7 +170,10 @@ def test_the_csv_matches_the_matrix(client, login_as, book):
         ["Payments", "AWS", "2", "1", "20.00"],
     ]
     risk = list(csv.reader(io.StringIO(client.get("/concentration/download.csv?matrix=risk").text)))
-    assert risk[1:] == [["Impact 4", "Likelihood 1", "1", "1", "100.00"]]
+    assert risk == [
+        ["impact", "likelihood", "vendors", "share_percent"],
+        ["Impact 4", "Likelihood 1", "1", "100.00"],
+    ]
 
 
 def test_the_risk_grid_and_single_points_of_failure(client, login_as, db, book):

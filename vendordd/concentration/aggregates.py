@@ -114,19 +114,25 @@ def weight_of(basis: str, exposure=BookExposure):
 def filtered(statement, filters: Filters, exposure=BookExposure):
     """Restrict a statement to what the filters let through; `exposure` names the columns
     (service_id, tier, status): book_exposure's by default, or an alias of it."""
+    # correlate_except: the function matrix joins service_function itself, which would
+    # otherwise be correlated away from the EXISTS (leaving it no FROM clause).
     if filters.entity is not None:
         statement = statement.where(
-            exists().where(
+            exists()
+            .where(
                 ServiceEntity.service_id == exposure.service_id,
                 ServiceEntity.entity_id == filters.entity,
             )
+            .correlate_except(ServiceEntity)
         )
     if filters.function is not None:
         statement = statement.where(
-            exists().where(
+            exists()
+            .where(
                 ServiceFunction.service_id == exposure.service_id,
                 ServiceFunction.function_id == filters.function,
             )
+            .correlate_except(ServiceFunction)
         )
     if filters.tier is not None:
         statement = statement.where(exposure.tier == filters.tier)

@@ -14,7 +14,7 @@ from vendordd.concentration.aggregates import Filters
 from vendordd.concentration.limits import thresholds_for
 from vendordd.concentration.metrics import BASES
 from vendordd.concentration.models import SINGULAR
-from vendordd.concentration.page import BASIS_UNITS, build_heatmap
+from vendordd.concentration.page import BASIS_UNITS, build_heatmap, scope
 from vendordd.concentration.routes import bp
 from vendordd.concentration.thresholds import (
     LAYER_RULES,
@@ -55,6 +55,7 @@ def index():
     return render_template(
         "concentration/index.html",
         filters=filters,
+        scope=scope(db, filters),
         layers=layers,
         limits_shown={row.layer: describe(row.limits, LAYER_RULES) for row in layers},
         heatmaps=[
@@ -96,6 +97,8 @@ def cell():
         "concentration/cell.html",
         heatmap=heatmap,
         labels=heatmap.label(row, col),
+        figure=heatmap.cell(row, col),
+        scope=scope(db, filters),
         page=page,
         back=url_for("concentration.index", **filters.args()),
     )

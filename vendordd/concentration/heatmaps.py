@@ -119,8 +119,24 @@ def share_matrix_svg(
                     href(row.key, col.key),
                 )
             )
-    legend = [LegendStep(fill, f"≥ {floor:g}% of total") for floor, fill, _ in SHARE_SCALE]
-    return _render(key, title, rows, cols, drawn, legend)
+    return _render(key, title, rows, cols, drawn, _share_legend())
+
+
+def _share_legend() -> list[LegendStep]:
+    """The share scale in words, darkest first: "40% of the total or more" ... "under 5%"."""
+    ceilings = (None, *(floor for floor, _, _ in SHARE_SCALE))
+    return [
+        LegendStep(fill, _band(floor, ceiling))
+        for (floor, fill, _), ceiling in zip(SHARE_SCALE, ceilings, strict=False)
+    ]
+
+
+def _band(floor: float, ceiling: float | None) -> str:
+    if ceiling is None:
+        return f"{floor:g}% of the total or more"
+    if not floor:
+        return f"under {ceiling:g}%"
+    return f"{floor:g}% to under {ceiling:g}%"
 
 
 def risk_grid_svg(
@@ -147,16 +163,27 @@ def risk_grid_svg(
                     href(row.key, col.key) if vendors else "",
                 )
             )
+    tops = (25, *(floor - 1 for floor, *_ in RISK_SCALE))
     legend = [
-        LegendStep(fill, f"{words} (index ≥ {floor})") for floor, fill, _, words in RISK_SCALE
+        LegendStep(fill, f"{words}: likelihood {TIMES} impact {floor} to {top}")
+        for (floor, fill, _, words), top in zip(RISK_SCALE, tops, strict=False)
     ]
     return _render(key, title, rows, cols, drawn, legend)
 
 
 def matrix_csv(
-    *, rows: list[Axis], cols: list[Axis], cells: Iterable[Cell], headers: tuple[str, ...]
+    *,
+    rows: list[Axis],
+    cols: list[Axis],
+    cells: Iterable[Cell],
+    headers: tuple[str, ...],
+    counts_only: bool = False,
 ) -> str:
-    """One line per non-empty cell: row, column, exposure, count and share of the total."""
+    """One line per non-empty cell: row, column, exposure, count and share of the total.
+
+    Numbers are plain (no thousands separators) so spreadsheets read them as numbers. With
+    `counts_only` (the risk grid, whose exposure is its count) the count is written once.
+    """
     cells = list(cells)
     percent = shares(cells)
     row_labels = {axis.key: axis.label for axis in rows}
@@ -167,11 +194,12 @@ def matrix_csv(
     order = {axis.key: n for n, axis in enumerate(rows)}
     col_order = {axis.key: n for n, axis in enumerate(cols)}
     for cell in sorted(cells, key=lambda c: (order.get(c.row, 0), col_order.get(c.col, 0))):
+        exposure = [] if counts_only else [_number(cell.exposure, grouping="")]
         writer.writerow(
             [
                 _safe(row_labels.get(cell.row, cell.row)),
                 _safe(col_labels.get(cell.col, cell.col)),
-                _number(cell.exposure),
+                *exposure,
                 cell.count,
                 f"{percent.get((cell.row, cell.col), 0.0):.2f}",
             ]
@@ -255,8 +283,9 @@ def _truncate(label: str, length: int) -> str:
     return label if len(label) <= length + 5 else label[: length - 1] + "…"
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+def _number(value: float, grouping: str = ",") -> str:
+    """Whole numbers without decimals, others with two; `grouping=""` for CSV (plain)."""
+    return f"{value:{grouping}.0f}" if value == int(value) else f"{value:{grouping}.2f}"
 
 
 def _safe(value: str) -> str:

@@ -17,10 +17,11 @@ from vendordd.concentration.heatmaps import (
     matrix_csv,
     risk_grid_svg,
     share_matrix_svg,
+    shares,
 )
 from vendordd.concentration.metrics import BASES
 from vendordd.concentration.models import COUNTRY_LAYERS, SINGULAR
-from vendordd.vendors.models import BusinessFunction
+from vendordd.vendors.models import BusinessFunction, Entity
 
 BASIS_UNITS = dict(zip(BASES, ("services", "weighted exposure", "spend"), strict=True))
 
@@ -36,6 +37,7 @@ class Heatmap:
     cells: list[Cell]
     svg: Markup
     headers: tuple[str, ...]
+    unit: str  # what a cell's exposure counts: a basis unit, or "vendors" on the risk grid
     unscored: int = 0  # risk grid only: vendors without a scored assessment
 
     @property
@@ -48,9 +50,22 @@ class Heatmap:
         cols = {axis.key: axis.label for axis in self.cols}
         return rows.get(row, row), cols.get(col, col)
 
+    def cell(self, row: str, col: str) -> tuple[Cell, float] | None:
+        """One cell's figures and its share of the matrix total (percent); None when empty."""
+        for cell in self.cells:
+            if (cell.row, cell.col) == (row, col):
+                return cell, shares(self.cells)[row, col]
+        return None
+
     def csv(self) -> str:
         """The matrix as CSV, one line per non-empty cell."""
-        return matrix_csv(rows=self.rows, cols=self.cols, cells=self.cells, headers=self.headers)
+        return matrix_csv(
+            rows=self.rows,
+            cols=self.cols,
+            cells=self.cells,
+            headers=self.headers,
+            counts_only=self.key == "risk",
+        )
 
 
 Href = Callable[[str, str], str]
@@ -69,7 +84,7 @@ def _function(session: Session, filters: Filters, href: Href) -> Heatmap:
     totals = aggregates.function_matrix(session, filters=filters)
     names = dict(session.exec(select(BusinessFunction.id, BusinessFunction.name)).all())
     rows = sorted({t.row for t in totals}, key=lambda key: names.get(int(key), key))
-    title = f"{SINGULAR[filters.layer]} {TIMES} business function"
+    title = f"Business function {TIMES} {SINGULAR[filters.layer].lower()}"
     return _share_map(
         session,
         "function",
@@ -112,7 +127,7 @@ def _share_map(session, key, title, rows, totals, filters, href, names, *, count
         key=key, title=title, rows=rows, cols=cols, cells=cells, unit=unit, href=href
     )
     headers = (*names, unit.replace(" ", "_"), "services", "share_percent")
-    return Heatmap(key, title, rows, cols, cells, svg, headers)
+    return Heatmap(key, title, rows, cols, cells, svg, headers, unit)
 
 
 def _risk(session: Session, filters: Filters, href: Href) -> Heatmap:
@@ -122,8 +137,24 @@ def _risk(session: Session, filters: Filters, href: Href) -> Heatmap:
     svg = risk_grid_svg(key="risk", title=title, cells=cells, href=href)
     rows = [Axis(str(level), f"Impact {level}") for level in (5, 4, 3, 2, 1)]
     cols = [Axis(str(level), f"Likelihood {level}") for level in (1, 2, 3, 4, 5)]
-    headers = ("impact", "likelihood", "vendors", "vendor_count", "share_percent")
-    return Heatmap("risk", title, rows, cols, cells, svg, headers, unscored)
+    headers = ("impact", "likelihood", "vendors", "share_percent")
+    return Heatmap("risk", title, rows, cols, cells, svg, headers, "vendors", unscored)
+
+
+def scope(session: Session, filters: Filters) -> str:
+    """The services the filters let through, in words ("SG branch — MAS, T1 services")."""
+    words = ["all entities (the group)"]
+    if filters.entity:
+        entity = session.get(Entity, filters.entity)
+        words = [entity.name if entity else f"unknown entity {filters.entity}"]
+    if filters.tier:
+        words.append(f"T{filters.tier} services")
+    if filters.function:
+        function = session.get(BusinessFunction, filters.function)
+        words.append(f"business function {function.name if function else filters.function}")
+    if filters.status:
+        words.append(f"vendors {filters.status}")
+    return ", ".join(words)
 
 
 def _ranked(totals: list[CellTotal], axis: Callable[[CellTotal], str]) -> list[str]:
