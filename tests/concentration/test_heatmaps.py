@@ -202,3 +202,18 @@ def test_an_empty_book_renders_and_garbage_filters_fall_back(client, login_as):
 def test_the_nav_shows_concentration_to_risk_readers_only(client, login_as):
     login_as("procurement")
     assert 'href="/concentration/"' not in client.get("/vendors/").text
+
+
+def test_provider_names_are_escaped_in_the_matrices(client, login_as, db, book):
+    # Names are typed by people (and by vendors, unregistered): never markup in the SVG.
+    book["openai"].name = '<script>alert("x")</script> & Co'
+    book["aws"].name = "AWS <b>"
+    db.add_all([book["openai"], book["aws"]])
+    db.commit()
+    login_as("risk")
+
+    page = client.get("/concentration/").text
+
+    assert "<script>alert" not in page and "AWS <b>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in page
+    assert "× AWS &lt;b&gt;:" in page  # a column label, escaped in each cell's title

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import case, exists, func, literal
+from sqlalchemy import exists, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -171,23 +171,27 @@ def layer_concentrations(
     """Layers' figures from one pass: per provider, the exposure and the services it is first
     for (is_first), whose sum over a layer's providers counts the layer's services once."""
     key = key_of(filters.by_parent)
-    first = case((BookExposure.is_first, 1), else_=0)
-    unpriced = case((BookExposure.is_first & BookExposure.spend.is_(None), 1), else_=0)
     grouped = filtered(
         select(
             BookExposure.layer,
             key,
             func.sum(weight_of(filters.basis)),
-            func.sum(first),
-            func.sum(unpriced),
+            func.count().filter(BookExposure.is_first),
+            func.count().filter(BookExposure.is_first & BookExposure.spend.is_(None)),
         ),
         filters,
-    ).where(BookExposure.layer.in_(layers))
+    )
+    if set(layers) != set(SUMMARY_LAYERS):
+        # For every layer, summing the few rows of the "other" layer costs less than
+        # filtering them out of a full scan.
+        grouped = grouped.where(BookExposure.layer.in_(layers))
     totals: dict[str, dict[str, float]] = {layer: {} for layer in layers}
     counts = dict.fromkeys(layers, (0, 0))
     for layer, provider, total, services, without in session.exec(
         grouped.group_by(BookExposure.layer, key)
     ):
+        if layer not in totals:
+            continue
         totals[layer][provider] = total
         counted, priced_not = counts[layer]
         counts[layer] = (counted + services, priced_not + without)

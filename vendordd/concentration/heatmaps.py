@@ -47,13 +47,15 @@ class Cell(NamedTuple):
 
 
 class Drawn(NamedTuple):
+    """One cell as drawn: every text already escaped (labels once per axis, not per cell)."""
+
     x: int
     y: int
-    fill: str
+    fill: str  # ours: a colour of the scales above
     ink: str
-    text: str
-    title: str
-    href: str
+    text: str  # numbers
+    title: Markup
+    href: Markup
 
 
 class LegendStep(NamedTuple):
@@ -99,25 +101,25 @@ def share_matrix_svg(
     """A rows x columns heatmap coloured by each cell's share of the total exposure."""
     cells = {(c.row, c.col): c for c in cells}
     percent = shares(cells.values())
+    col_labels = [escape(col.label) for col in cols]
+    unit = escape(unit)
     drawn = []
     for r, row in enumerate(rows):
+        row_label = escape(row.label)
         for c, col in enumerate(cols):
             cell = cells.get((row.key, col.key))
             if cell is None:
                 continue
             share = percent.get((row.key, col.key), 0.0)
             fill, ink = share_fill(share)
+            exposure = _number(cell.exposure)
+            title = (
+                f"{row_label} {TIMES} {col_labels[c]}: {unit} {exposure}, {cell.count} "
+                f"service{'s' if cell.count != 1 else ''}, {share:.1f}% of total"
+            )
+            text = f"{exposure} · {cell.count}"
             drawn.append(
-                Drawn(
-                    c,
-                    r,
-                    fill,
-                    ink,
-                    f"{_number(cell.exposure)} · {cell.count}",
-                    f"{row.label} {TIMES} {col.label}: {unit} {_number(cell.exposure)}, "
-                    f"{cell.count} service{'s' if cell.count != 1 else ''}, {share:.1f}% of total",
-                    href(row.key, col.key),
-                )
+                Drawn(c, r, fill, ink, text, Markup(title), escape(href(row.key, col.key)))
             )
     return _render(key, title, rows, cols, drawn, _share_legend())
 
@@ -151,17 +153,13 @@ def risk_grid_svg(
         for c, col in enumerate(cols):
             fill, ink, words = risk_fill(int(row.key) * int(col.key))
             vendors = counts.get((row.key, col.key), 0)
+            title = (
+                f"{row.label}, {col.label} ({words} risk): "
+                f"{vendors} vendor{'s' if vendors != 1 else ''}"
+            )  # our own words and numbers only
+            link = escape(href(row.key, col.key)) if vendors else Markup("")
             drawn.append(
-                Drawn(
-                    c,
-                    r,
-                    fill,
-                    ink,
-                    str(vendors) if vendors else "",
-                    f"{row.label}, {col.label} ({words} risk): "
-                    f"{vendors} vendor{'s' if vendors != 1 else ''}",
-                    href(row.key, col.key) if vendors else "",
-                )
+                Drawn(c, r, fill, ink, str(vendors) if vendors else "", Markup(title), link)
             )
     tops = (25, *(floor - 1 for floor, *_ in RISK_SCALE))
     legend = [
@@ -252,17 +250,17 @@ def _render(key, title, rows, cols, drawn, legend) -> Markup:
         x, y = LABEL_W + cell.x * CELL_W, HEAD_H + cell.y * CELL_H
         parts.append(
             (LINKED_CELL if cell.href else CELL).format(
-                href=escape(cell.href),
-                title=escape(cell.title),
+                href=cell.href,
+                title=cell.title,
                 x=x,
                 y=y,
                 w=CELL_W,
                 h=CELL_H,
-                fill=escape(cell.fill),
+                fill=cell.fill,
                 tx=x + CELL_W // 2,
                 ty=y + CELL_H // 2 + 4,
-                ink=escape(cell.ink),
-                text=escape(cell.text),
+                ink=cell.ink,
+                text=cell.text,
             )
         )
     for n, step in enumerate(legend):

@@ -85,8 +85,8 @@ def _function(session: Session, filters: Filters, href: Href) -> Heatmap:
     names = dict(session.exec(select(BusinessFunction.id, BusinessFunction.name)).all())
     rows = sorted({t.row for t in totals}, key=lambda key: names.get(int(key), key))
     title = f"Business function {TIMES} {SINGULAR[filters.layer].lower()}"
+    providers = aggregates.provider_names(session)
     return _share_map(
-        session,
         "function",
         title,
         [Axis(key, names.get(int(key), key)) for key in rows],
@@ -94,6 +94,7 @@ def _function(session: Session, filters: Filters, href: Href) -> Heatmap:
         filters,
         href,
         ("business function", SINGULAR[filters.layer].lower()),
+        lambda col: providers.get(col, col),
     )
 
 
@@ -102,8 +103,8 @@ def _stack(session: Session, filters: Filters, href: Href) -> Heatmap:
     names = aggregates.provider_names(session)
     rows = _ranked(totals, lambda t: t.row)
     title = f"Model developer {TIMES} {SINGULAR[filters.cross].lower()}"
+    countries = filters.cross in COUNTRY_LAYERS
     return _share_map(
-        session,
         "stack",
         title,
         [Axis(key, names.get(key, key)) for key in rows],
@@ -111,16 +112,12 @@ def _stack(session: Session, filters: Filters, href: Href) -> Heatmap:
         filters,
         href,
         ("model developer", SINGULAR[filters.cross].lower()),
-        country_cols=filters.cross in COUNTRY_LAYERS,
+        (lambda col: col) if countries else (lambda col: names.get(col, col)),
     )
 
 
-def _share_map(session, key, title, rows, totals, filters, href, names, *, country_cols=False):
-    providers = aggregates.provider_names(session)
-    cols = [
-        Axis(col, col if country_cols else providers.get(col, col))
-        for col in _ranked(totals, lambda t: t.col)
-    ]
+def _share_map(key, title, rows, totals, filters, href, names, col_label: Callable[[str], str]):
+    cols = [Axis(col, col_label(col)) for col in _ranked(totals, lambda t: t.col)]
     cells = [Cell(t.row, t.col, t.exposure, t.services) for t in totals]
     unit = BASIS_UNITS[filters.basis]
     svg = share_matrix_svg(
