@@ -48,6 +48,15 @@ def test_the_summary_counts_per_tier_and_puts_the_most_severe_first(db, book):
     assert result.worst[2].reasons == ("one model path, failover not tested",)
 
 
+def test_a_tier_beyond_the_few_shown_is_still_counted(db, book, monkeypatch):
+    monkeypatch.setattr(single_points, "SHOWN_ON_PAGE", 2)
+
+    result = single_points.summary(db, filters=Filters())
+
+    assert result.by_tier == {1: 3, 2: 1}  # T2's only point is not among the two shown
+    assert [p.service.name for p in result.worst] == ["Worst", "Hard"]
+
+
 def test_filters_apply(db, book):
     assert single_points.summary(db, filters=Filters(tier=2)).by_tier == {2: 1}
     assert single_points.summary(db, filters=Filters(status="active")).total == 0
