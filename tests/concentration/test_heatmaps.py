@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.concentration.book import build
+from tests.vendors.test_services import make_service
 from vendordd.concentration.aggregates import Filters, function_matrix, layer_summary, stack_matrix
 from vendordd.concentration.limits import book_thresholds
 from vendordd.concentration.riskgrid import risk_grid
@@ -216,4 +217,15 @@ def test_provider_names_are_escaped_in_the_matrices(client, login_as, db, book):
 
     assert "<script>alert" not in page and "AWS <b>" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in page
-    assert "× AWS &lt;b&gt;:" in page  # a column label, escaped in each cell's title
+    assert "\u00d7 AWS &lt;b&gt;:" in page  # a column label, escaped in each cell's title
+
+
+def test_the_page_says_how_many_services_are_in_scope_mapped_or_not(client, login_as, db, book):
+    make_service(db, book["beta"], "Unmapped", tier=2)  # no dependency recorded
+    login_as("risk")
+
+    group = client.get("/concentration/").text
+    sg = client.get(f"/concentration/?entity={book['sg'].id}").text
+
+    assert "<strong>5</strong> services in scope" in group
+    assert "<strong>3</strong> services in scope" in sg  # Search, Chat and Notes

@@ -55,7 +55,8 @@ def test_a_custom_limit_flags_a_layer_the_default_would_not(client, login_as, db
     page = client.get("/concentration/").text
 
     assert judged(before, "cloud") == ("Within thresholds", "HHI > 1,800 · top-1 > 30%")
-    assert judged(page, "cloud") == ("HHI above 1,500", "HHI > 1,500")
+    # Six equal clouds: HHI 6 x (100/6)² = 1,667, by 167 over the limit.
+    assert judged(page, "cloud") == ("HHI above 1,500: 1,667 (+167)", "HHI > 1,500")
     assert 'href="/settings/concentration">concentration thresholds</a>' in page
     # Comparing with US 2023 shows the default's verdict again, on every layer.
     compared = client.get("/concentration/?preset=us_2023").text
@@ -77,18 +78,20 @@ def test_a_custom_limit_clears_a_layer_the_default_flags(client, login_as, db, t
 
     assert judged(page, "model_developer") == ("Within thresholds", "HHI > 6,000")
     assert judged(page, "cloud") == ("No limits set", "none")
-    assert judged(page, "processing_country") == ("HHI above 2,000", "HHI > 2,000")
+    assert judged(page, "processing_country") == ("HHI above 2,000: 10,000 (+8,000)", "HHI > 2,000")
     assert judged(page, "storage_country") == ("", "HHI > 1,800 · top-1 > 30%")  # no data
     assert '<option value="">Institution settings</option>' in page
     assert "each layer judged by the institution's" in page
     us = client.get("/concentration/?preset=us_2023").text
     assert judged(us, "model_developer") == (
-        "HHI above 1,800 single-provider share above 30%",
+        "HHI above 1,800: 5,200 (+3,400) single-provider share above 30%: 60.0% (+30.0 points)",
         "HHI > 1,800 · top-1 > 30%",
     )
-    assert judged(us, "cloud")[0] == "HHI above 1,800 single-provider share above 30%"
+    assert judged(us, "cloud")[0] == (
+        "HHI above 1,800: 5,200 (+3,400) single-provider share above 30%: 60.0% (+30.0 points)"
+    )
     eu = client.get("/concentration/?preset=eu").text
-    assert judged(eu, "model_developer") == ("HHI above 2,000", "HHI > 2,000")
+    assert judged(eu, "model_developer") == ("HHI above 2,000: 5,200 (+3,200)", "HHI > 2,000")
     assert '<option value="eu" selected>EU</option>' in eu
 
 

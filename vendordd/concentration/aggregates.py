@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import exists, func, literal
@@ -29,9 +30,11 @@ from vendordd.concentration.metrics import (
 from vendordd.concentration.models import COUNTRY_LAYERS, LAYERS, SUMMARY_LAYERS, Provider
 from vendordd.concentration.thresholds import PRESETS, Thresholds, layer_breaches
 from vendordd.paging import positive_int
-from vendordd.vendors.models import VENDOR_STATUSES, ServiceEntity, ServiceFunction
+from vendordd.vendors.models import VENDOR_STATUSES, Service, ServiceEntity, ServiceFunction, Vendor
 
 PROVIDER_LAYERS = ("model_developer", "hosting_platform", "cloud")
+# What `filtered` reads, for statements over services (and their vendors).
+SERVICE_COLUMNS = SimpleNamespace(service_id=Service.id, tier=Service.tier, status=Vendor.status)
 STACK_COLUMNS = ("cloud", "processing_country", "storage_country")
 
 
@@ -139,6 +142,14 @@ def filtered(statement, filters: Filters, exposure=BookExposure):
     if filters.status:
         statement = statement.where(exposure.status == filters.status)
     return statement
+
+
+def services_in_scope(session: Session, *, filters: Filters) -> int:
+    """How many services the filters let through, with dependencies recorded or not."""
+    statement = select(func.count()).select_from(Service)
+    if filters.status:
+        statement = statement.join(Vendor, Vendor.id == Service.vendor_id)
+    return session.exec(filtered(statement, filters, SERVICE_COLUMNS)).one()
 
 
 def key_of(by_parent: bool, exposure=BookExposure):

@@ -57,6 +57,7 @@ def index():
         filters=filters,
         scope=scope(db, filters),
         layers=layers,
+        in_scope=aggregates.services_in_scope(db, filters=filters),
         limits_shown={row.layer: describe(row.limits, LAYER_RULES) for row in layers},
         heatmaps=[
             build_heatmap(db, filters=filters, matrix=m, href=_href(filters, m))

@@ -11,14 +11,18 @@ service would have a high impact.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from sqlalchemy import Numeric, case, cast, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from vendordd.assessments.models import Assessment
-from vendordd.concentration.aggregates import CellTotal, Filters, filtered, key_of
+from vendordd.concentration.aggregates import (
+    SERVICE_COLUMNS,
+    CellTotal,
+    Filters,
+    filtered,
+    key_of,
+)
 from vendordd.concentration.exposures import BookExposure
 from vendordd.paging import Page, paginate
 from vendordd.scoring.residual import ADEQUATE, STRONG
@@ -27,8 +31,6 @@ from vendordd.vendors.models import Service, ServiceFunction, Vendor
 LIKELIHOOD_FLOORS = ((STRONG, 1), (75.0, 2), (ADEQUATE, 3), (40.0, 4))  # else 5
 LEVELS = (1, 2, 3, 4, 5)
 MATRICES = ("function", "stack", "risk")
-# What aggregates.filtered reads, for statements over services (and their vendors).
-SERVICE_COLUMNS = SimpleNamespace(service_id=Service.id, tier=Service.tier, status=Vendor.status)
 
 
 def _latest_scores():
