@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 
 import pytest
+from sqlmodel import delete
 
 from tests.concentration.book import depend, provider
 from tests.conftest import NOW, SYSTEM
@@ -114,6 +115,7 @@ def test_the_worked_example_on_the_prospects_page(client, login_as, book):
         layer_row(page, "processing_country").values()
     )
     assert "1 live dependency row of Nova names a provider that is not in the provider" in page
+    assert "3 services of Nova" in page and "1 service of Nova" in page  # developers, cloud
 
 
 def test_one_services_what_if_is_chosen_by_a_link(client, login_as, book):
@@ -151,6 +153,15 @@ def test_a_service_without_dependencies_says_so(client, login_as, db, book):
     assert "No dependencies declared yet for Draft. " in page
     assert f'href="/concentration/vendors/{book["nova"].id}/dependencies/new">Add them' in page
     assert 'id="whatif-model_developer"' not in page
+    # Notes' only hosting row names an unregistered provider: declared, but not counted.
+    notes = client.get(f"/vendors/{book['nova'].id}?service={book['Notes'].id}").text
+    assert "No dependency that can be counted yet" not in notes  # its developer row counts
+    db.exec(delete(Dependency).where(Dependency.layer == "model_developer",
+                                     Dependency.service_id == book["Notes"].id))  # fmt: skip
+    db.commit()
+    notes = client.get(f"/vendors/{book['nova'].id}?service={book['Notes'].id}").text
+    assert "No dependency that can be counted yet for Notes." in notes
+    assert "1 live dependency row of Notes names a provider that is not in the" in notes
 
 
 def test_a_service_of_another_vendor_falls_back_to_the_whole_vendor(client, login_as, book):

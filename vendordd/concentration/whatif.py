@@ -91,13 +91,15 @@ class WhatIf(NamedTuple):
 
 
 def contribution(after: Concentration, rows: Iterable[Exposure]) -> Change:
-    """One layer summarised over the book with the rows, and before: the book without them."""
+    """One layer summarised over the book with the rows, and before: the book without them.
+
+    Exact on the services and weighted bases (whole numbers); refuses rows the book lacks."""
     own, services, unpriced = provider_exposures(
         rows, after.layer, after.basis, by_parent=after.by_parent
     )
-    totals = {share.provider: share.exposure for share in after.shares}
     if services > after.services:
         raise NotInBook(f"{after.layer}: more services in the rows than in the book")
+    totals = {share.provider: share.exposure for share in after.shares}
     for provider, exposure in own.items():
         remaining = totals.get(provider, 0.0) - exposure
         if remaining < 0:
