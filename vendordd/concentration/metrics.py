@@ -233,9 +233,10 @@ def what_if(
     basis: str = WEIGHTED,
     *,
     by_parent: bool = False,
+    layers: Iterable[str] = LAYERS,
 ) -> dict[str, Change]:
     """Per layer: the book before and after adding a prospective (new) service's rows."""
-    current: dict[str, list[Exposure]] = {layer: [] for layer in LAYERS}
+    current: dict[str, list[Exposure]] = {layer: [] for layer in layers}
     for row in current_rows:
         if row.layer in current:  # rows of other layers (e.g. vector stores) are not counted
             current[row.layer].append(row)

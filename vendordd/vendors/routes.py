@@ -19,6 +19,8 @@ from vendordd.auth.access import STAFF, roles
 from vendordd.auth.models import Role, User
 from vendordd.auth.services import actor_for
 from vendordd.concentration.chain import vendor_chain
+from vendordd.concentration.thresholds import RULE_LABELS
+from vendordd.concentration.whatif import vendor_what_if
 from vendordd.db import get_session
 from vendordd.dbtypes import utcnow
 from vendordd.paging import MAX_ID, positive_int
@@ -125,8 +127,16 @@ def _detail_page(vendor: Vendor, contact_form: ContactForm, status: int = 200):
         history=history,
         assessments=vendor_assessments(db, vendor_id=vendor.id),
         chain=vendor_chain(db, vendor_id=vendor.id),
+        whatif=vendor_what_if(db, vendor=vendor, service_id=_whatif_service(service_views)),
+        rule_labels=RULE_LABELS,
     )
     return page, status
+
+
+def _whatif_service(service_views) -> int | None:
+    """The service the what-if is asked for (query argument), if it is one of the vendor's."""
+    service_id = positive_int(request.args.get("service"))
+    return service_id if service_id in {view.service.id for view in service_views} else None
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
