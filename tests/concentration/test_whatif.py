@@ -1,32 +1,29 @@
-"""The what-if by subtraction equals metrics.what_if from the rest of the book and the rows."""
+"""The what-if by subtraction equals metrics.what_if from the rest of the book and the rows,
+read here independently of book_exposure, from the dependency and service tables."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event, update
 from sqlmodel import select
 
 from tests.concentration.book import build
 from tests.concentration.test_metric_properties import FAST, consistent, exposure_rows, parent_maps
-from tests.conftest import NOW
 from vendordd.concentration.aggregates import Filters, layer_concentrations
 from vendordd.concentration.metrics import (
     MODEL_DEVELOPER,
     SERVICES,
     WEIGHTED,
+    Exposure,
     concentration,
     onboarding_change,
+    provider_exposures,
     what_if,
 )
-from vendordd.concentration.models import SUMMARY_LAYERS, Dependency
-from vendordd.concentration.whatif import (
-    NotInBook,
-    contribution,
-    vendor_exposures,
-    vendor_what_if,
-)
+from vendordd.concentration.models import COUNTRY_LAYERS, SUMMARY_LAYERS, Dependency
+from vendordd.concentration.whatif import contribution, vendor_what_if
+from vendordd.vendors.models import Service
 
 
 @pytest.fixture
@@ -34,9 +31,30 @@ def book(db, tmp_path):
     return build(db, tmp_path)
 
 
+def vendor_exposures(db, *, vendor_id: int, service_id: int | None = None) -> list[Exposure]:
+    """A vendor's (or one service's) live rows in the measured layers, keyed as the book is:
+    country code, provider id, or "name:" and the name of an unregistered provider."""
+    statement = (
+        select(Dependency, Service.tier, Service.reliance)
+        .join(Service, Service.id == Dependency.service_id)
+        .where(Dependency.vendor_id == vendor_id, Dependency.removed_at.is_(None),
+               Dependency.layer.in_(SUMMARY_LAYERS))
+    )  # fmt: skip
+    if service_id is not None:
+        statement = statement.where(Dependency.service_id == service_id)
+    rows = []
+    for row, tier, reliance in db.exec(statement.order_by(Dependency.id)):
+        if row.layer in COUNTRY_LAYERS:
+            key = row.country
+        else:
+            key = str(row.provider_id) if row.provider_id else f"name:{row.provider_name}"
+        rows.append(Exposure(row.service_id, row.layer, key, tier, reliance, vendor_id=vendor_id))
+    return rows
+
+
 def book_rows(db, vendors):
-    """Every counted live row of the book, read vendor by vendor."""
-    return [row for v in vendors for row in vendor_exposures(db, vendor_id=v.id)[0]]
+    """Every live row of the book, read vendor by vendor."""
+    return [row for v in vendors for row in vendor_exposures(db, vendor_id=v.id)]
 
 
 def test_the_rows_read_make_the_book_the_concentration_page_shows(db, book):
@@ -57,7 +75,7 @@ def test_subtracting_the_rows_equals_the_what_if_over_all_rows(db, book, vendor,
     vendor = book[vendor]
     service_id = book[service].id if service else None
     everything = book_rows(db, [book["alpha"], book["beta"]])
-    own, _ = vendor_exposures(db, vendor_id=vendor.id, service_id=service_id)
+    own = vendor_exposures(db, vendor_id=vendor.id, service_id=service_id)
     rest = [row for row in everything if row not in own]
 
     result = vendor_what_if(db, vendor=vendor, service_id=service_id)
@@ -88,46 +106,6 @@ def test_a_vendor_that_diversifies_the_book_lowers_hhi(db, book):
     assert [b.rule for b in impacts["model_developer"].breaches] == ["hhi", "top1"]
 
 
-def test_rows_changed_while_the_book_is_read_are_read_again(db, book):
-    # Between the first read of Alpha's rows and the book, someone removes S2's OpenAI row
-    # (another connection on PostgreSQL; here the same session's connection).
-    s2_openai = db.exec(
-        select(Dependency).where(
-            Dependency.service_id == book["s2"].id, Dependency.layer == "model_developer"
-        )
-    ).one()
-    statements = []
-
-    @event.listens_for(db, "do_orm_execute")
-    def remove_between_reads(state):
-        statements.append(state.statement)
-        if len(statements) == 2:  # the book's statement, after the vendor's rows
-            state.session.execute(
-                update(Dependency).where(Dependency.id == s2_openai.id).values(removed_at=NOW)
-            )
-
-    result = vendor_what_if(db, vendor=book["alpha"])
-
-    event.remove(db, "do_orm_execute", remove_between_reads)
-    # The first read had S2 on OpenAI (4 + 2 = 6), which the book (OpenAI 4) no longer has.
-    # Read again: OpenAI 4 (S1) and Anthropic 4 after; without Alpha, Anthropic 4 alone.
-    developers = {i.layer: i for i in result.impacts}["model_developer"].change
-    assert (developers.before.hhi, developers.after.hhi) == (10_000, 5_000)
-    assert developers.before.services == 2 and developers.after.services == 3
-    assert result == vendor_what_if(db, vendor=book["alpha"])
-
-
-def test_rows_not_in_the_book_are_refused(db, book):
-    book_figures = layer_concentrations(db, layers=SUMMARY_LAYERS, filters=Filters())
-    own, _ = vendor_exposures(db, vendor_id=book["alpha"].id)
-    stranger = own[0]._replace(provider="999")
-
-    with pytest.raises(NotInBook):
-        contribution(book_figures[stranger.layer], [stranger])
-    with pytest.raises(NotInBook):  # more services than the book counts in the layer
-        contribution(book_figures["hosting_platform"], [own[0]._replace(layer="hosting_platform")])
-
-
 # A book of 30 services split among three vendors (service id % 3), on one layer.
 @FAST
 @given(
@@ -142,8 +120,13 @@ def test_the_contribution_is_the_change_the_rest_would_see(rows, basis, vendor, 
     own = [row for row in rows if row.service_id % 3 == vendor]
     rest = [row for row in rows if row.service_id % 3 != vendor]
     book_layer = concentration(rows, MODEL_DEVELOPER, basis, by_parent=grouped)
+    book, services, _ = provider_exposures(rows, MODEL_DEVELOPER, basis, by_parent=grouped)
+    mine, own_services, _ = provider_exposures(own, MODEL_DEVELOPER, basis, by_parent=grouped)
 
-    change = contribution(book_layer, own)
+    change = contribution(
+        MODEL_DEVELOPER, book, mine, services=(services, own_services), basis=basis,
+        by_parent=grouped,
+    )  # fmt: skip
 
     # Counts and weights are whole numbers: the subtraction is exact, so the figures are equal.
     rest_layer = concentration(rest, MODEL_DEVELOPER, basis, by_parent=grouped)

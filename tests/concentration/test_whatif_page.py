@@ -7,8 +7,8 @@ not significant 1), every service on one model developer:
   Gamma (active)   Mistral     4 x 4 + 2        = 18   20 %   HHI 2,500 + 900 + 400 = 3,800
   Nova (prospect)  OpenAI     Chat 4, Search 4, Notes 2 = 10
 With Nova: OpenAI 55 of 100, Anthropic 27, Mistral 18: HHI 3,025 + 729 + 324 = 4,078, Δ 278.
-Nova Chat is also on AWS (the only cloud row of the book), and Nova has one hosting row naming
-a provider the registry does not know.
+Nova Chat is also on AWS (the only cloud row of the book), and Nova Notes has the book's only
+hosting row, naming a provider the registry does not know (it counts under that name).
 """
 
 from __future__ import annotations
@@ -111,10 +111,11 @@ def test_the_worked_example_on_the_prospects_page(client, login_as, book):
     clouds = layer_row(page, "cloud")
     assert (clouds["hhi"], clouds["num delta"]) == ("— → 10,000", "+10,000.0")
     assert clouds["top1"] == "none → 100.0% AWS"
-    assert "Not affected: no counted dependency of Nova in this layer." in (
+    assert "Not affected: no dependency of Nova in this layer." in (
         layer_row(page, "processing_country").values()
     )
-    assert "1 live dependency row of Nova names a provider that is not in the provider" in page
+    hosting = layer_row(page, "hosting_platform")
+    assert hosting["top1"] == "none → 100.0% Acme Vector Hosting (not in the registry)"
     assert "3 services of Nova" in page and "1 service of Nova" in page  # developers, cloud
 
 
@@ -153,15 +154,15 @@ def test_a_service_without_dependencies_says_so(client, login_as, db, book):
     assert "No dependencies declared yet for Draft. " in page
     assert f'href="/concentration/vendors/{book["nova"].id}/dependencies/new">Add them' in page
     assert 'id="whatif-model_developer"' not in page
-    # Notes' only hosting row names an unregistered provider: declared, but not counted.
-    notes = client.get(f"/vendors/{book['nova'].id}?service={book['Notes'].id}").text
-    assert "No dependency that can be counted yet" not in notes  # its developer row counts
+    # Notes' only hosting row names an unregistered provider: it counts, under that name.
     db.exec(delete(Dependency).where(Dependency.layer == "model_developer",
                                      Dependency.service_id == book["Notes"].id))  # fmt: skip
     db.commit()
     notes = client.get(f"/vendors/{book['nova'].id}?service={book['Notes'].id}").text
-    assert "No dependency that can be counted yet for Notes." in notes
-    assert "1 live dependency row of Notes names a provider that is not in the" in notes
+    assert "No dependencies declared yet" not in notes
+    assert layer_row(notes, "hosting_platform")["top1"] == (
+        "none → 100.0% Acme Vector Hosting (not in the registry)"
+    )
 
 
 def test_a_service_of_another_vendor_falls_back_to_the_whole_vendor(client, login_as, book):
