@@ -55,28 +55,22 @@ def _candidates(filters: Filters):
 
 
 def summary(session: Session, *, filters: Filters) -> Summary:
-    """How many per tier, and the most severe (T1 first, then both reasons, then either).
-
-    One statement: each single point carries its tier's count and its rank; the rows fetched
-    are the first SHOWN_ON_PAGE by rank plus the first of each tier (for its count)."""
+    """How many per tier, and the most severe (T1 first, then both reasons, then either)."""
     points = _candidates(filters)
-    order = (points.c.tier, points.c.severity, points.c.service_id)
-    ranked = select(
-        points,
-        func.count().over(partition_by=points.c.tier).label("in_tier"),
-        func.row_number().over(order_by=order).label("rank"),
-        func.row_number().over(partition_by=points.c.tier, order_by=order).label("tier_rank"),
-    ).subquery()
+    by_tier = dict(session.exec(select(points.c.tier, func.count()).group_by(points.c.tier)).all())
+    worst = (
+        select(points)
+        .order_by(points.c.tier, points.c.severity, points.c.service_id)
+        .limit(SHOWN_ON_PAGE)
+        .subquery()
+    )
     rows = session.exec(
-        select(Service, Vendor, ranked.c.substitutability, ranked.c.tested, ranked.c.in_tier)
-        .join(ranked, ranked.c.service_id == Service.id)
+        select(Service, Vendor, worst.c.substitutability, worst.c.tested)
+        .join(worst, worst.c.service_id == Service.id)
         .join(Vendor, Vendor.id == Service.vendor_id)
-        .where((ranked.c.rank <= SHOWN_ON_PAGE) | (ranked.c.tier_rank == 1))
-        .order_by(ranked.c.rank)
-    ).all()
-    by_tier = {service.tier: in_tier for service, _, _, _, in_tier in rows}
-    worst = [_point(*row[:4]) for row in rows[:SHOWN_ON_PAGE]]
-    return Summary(dict(sorted(by_tier.items())), worst)
+        .order_by(worst.c.tier, worst.c.severity, worst.c.service_id)
+    )
+    return Summary({tier: by_tier[tier] for tier in sorted(by_tier)}, [_point(*r) for r in rows])
 
 
 def listing(session: Session, *, filters: Filters, number: int, size: int) -> Page:
