@@ -119,6 +119,7 @@ def single_points_list():
     return render_template(
         "concentration/single_points.html",
         page=page,
+        scope=scope(db, filters),
         back=url_for("concentration.index", **filters.args()),
     )
 
