@@ -40,7 +40,7 @@ def test_the_summary_counts_per_tier_and_puts_the_most_severe_first(db, book):
 
     assert result.by_tier == {1: 3, 2: 1}
     assert result.total == 4
-    assert [p.service.name for p in result.worst] == ["Worst", "Hard", "Untested", "Both"]
+    assert [p.service_name for p in result.worst] == ["Worst", "Hard", "Untested", "Both"]
     assert result.worst[0].reasons == (
         "one model path, not substitutable",
         "one model path, failover not tested",
@@ -54,7 +54,7 @@ def test_a_tier_beyond_the_few_shown_is_still_counted(db, book, monkeypatch):
     result = single_points.summary(db, filters=Filters())
 
     assert result.by_tier == {1: 3, 2: 1}  # T2's only point is not among the two shown
-    assert [p.service.name for p in result.worst] == ["Worst", "Hard"]
+    assert [p.service_name for p in result.worst] == ["Worst", "Hard"]
 
 
 def test_filters_apply(db, book):
@@ -67,8 +67,8 @@ def test_the_full_list_is_by_tier_then_name_a_page_at_a_time(db, book):
     second = single_points.listing(db, filters=Filters(), number=2, size=3)
 
     assert (first.total, first.pages) == (4, 2)
-    assert [p.service.name for p in first.items] == ["Hard", "Untested", "Worst"]
-    assert [p.service.name for p in second.items] == ["Both"]
+    assert [p.service_name for p in first.items] == ["Hard", "Untested", "Worst"]
+    assert [p.service_name for p in second.items] == ["Both"]
 
 
 def test_the_pages_show_the_summary_and_link_to_the_list(client, login_as, book):

@@ -25,9 +25,15 @@ SHOWN_ON_PAGE = 10
 
 
 class SinglePoint(NamedTuple):
-    service: Service
-    vendor: Vendor
+    service_name: str
+    tier: int
+    vendor_id: int
+    vendor_name: str
     reasons: tuple[str, ...]
+
+
+# What a single point shows: columns, not entities (loading those cost more than the query).
+SHOWN = (Service.name, Service.tier, Vendor.id, Vendor.display_name)
 
 
 class Summary(NamedTuple):
@@ -65,7 +71,7 @@ def summary(session: Session, *, filters: Filters) -> Summary:
         .subquery()
     )
     rows = session.exec(
-        select(Service, Vendor, worst.c.substitutability, worst.c.tested)
+        select(*SHOWN, worst.c.substitutability, worst.c.tested)
         .join(worst, worst.c.service_id == Service.id)
         .join(Vendor, Vendor.id == Service.vendor_id)
         .order_by(worst.c.tier, worst.c.severity, worst.c.service_id)
@@ -77,7 +83,7 @@ def listing(session: Session, *, filters: Filters, number: int, size: int) -> Pa
     """Every single point, by tier, vendor and service, a page at a time (SinglePoint items)."""
     points = _candidates(filters)
     statement = (
-        select(Service, Vendor, points.c.substitutability, points.c.tested)
+        select(*SHOWN, points.c.substitutability, points.c.tested)
         .join(points, points.c.service_id == Service.id)
         .join(Vendor, Vendor.id == Service.vendor_id)
         .order_by(Service.tier, Vendor.display_name, Service.name, Service.id)
@@ -86,7 +92,7 @@ def listing(session: Session, *, filters: Filters, number: int, size: int) -> Pa
     return replace(page, items=[_point(*row) for row in page.items])
 
 
-def _point(service: Service, vendor: Vendor, substitutability: str | None, tested: int):
+def _point(name: str, tier: int, vendor_id: int, vendor_name: str, substitutability, tested):
     # The SQL picked services on exactly one model path; the pure rule says why.
-    why = reasons_for(Resilience(service.id, service.tier, 1, substitutability, bool(tested)))
-    return SinglePoint(service, vendor, why)
+    why = reasons_for(Resilience(0, tier, 1, substitutability, bool(tested)))
+    return SinglePoint(name, tier, vendor_id, vendor_name, why)
