@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import delete, text, update
 from sqlmodel import select
 
 from tests.concentration import book
 from tests.conftest import NOW, SYSTEM
 from tests.vendors.test_services import INTAKES
+from vendordd.concentration import exposures
 from vendordd.concentration.dependencies import Resilience, add_dependency, remove_dependency
 from vendordd.concentration.exposures import BookExposure, rebuild_exposures
 from vendordd.concentration.models import Dependency
 from vendordd.concentration.providers import ProviderData, merge_provider, save_provider
 from vendordd.vendors import services
+from vendordd.vendors.models import Service
 from vendordd.vendors.services import ServiceData
 
 
@@ -172,3 +174,26 @@ def test_the_cli_rebuilds_the_table_after_a_change_made_outside_the_application(
     assert "Rebuilt book_exposure: 9 rows." in result.output
     db.rollback()
     assert rows(db) == kept
+
+
+def test_a_bulk_statement_is_seen_by_the_next_read_and_a_merge_rebuilds_once(
+    db, objects, monkeypatch
+):
+    o = objects
+    rebuilds = []
+    real = exposures._refresh
+    monkeypatch.setattr(
+        exposures, "_refresh", lambda conn, ids: (rebuilds.append(ids), real(conn, ids))
+    )
+    # An ORM UPDATE statement, then a read in the same transaction: the read sees it.
+    db.execute(update(Service).where(Service.id == o["s3"].id).values(tier=1))
+    weights = db.exec(select(BookExposure.weight).where(BookExposure.service_id == o["s3"].id))
+    assert set(weights) == {4}
+    db.rollback()
+    assert rebuilds == [None]
+
+    rebuilds.clear()
+    merge_provider(db, duplicate=o["azure"], survivor=o["aws"], now=NOW, actor=SYSTEM)
+    db.commit()
+    assert rebuilds == [None]  # three statements, one rebuild
+    assert_fresh(db)

@@ -21,10 +21,11 @@ Rules of a row (the same as metrics.Exposure's):
 
 Kept in step within the writing transaction, so the figures are never stale and a rollback
 undoes both: flushing a new, changed or deleted Dependency, Service or Vendor refreshes the
-rows of the services concerned; flushing a changed Provider (a new parent, a merge), or an
-UPDATE/INSERT/DELETE statement on any of the four tables run through a Session, rebuilds the
-whole table (under a second for a 10,000-vendor book). Writes that bypass the Session (bulk
-loads on a bare Connection) must call `rebuild_exposures` themselves.
+rows of the services concerned; flushing a changed Provider (a new parent, a merge) rebuilds
+the whole table (under a second for a 10,000-vendor book). An UPDATE/INSERT/DELETE statement
+on any of the four tables run through a Session marks the whole table stale, and the Session
+rebuilds it before its next SELECT, flush or commit, so no read sees it stale. Writes that
+bypass the Session (bulk loads on a bare Connection) must call `rebuild_exposures` themselves.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ MAX_PARENT_DEPTH = 32  # a guard: the registry refuses cycles, so chains are sho
 _STALE = "book_exposure_stale"  # Session.info: service ids to refresh, or ALL
 ALL = "all"
 WATCHED = (Dependency, Service, Vendor, Provider)
+WATCHED_TABLES = frozenset(model.__table__ for model in WATCHED)
 FIGURES = ("weight", "spend", "tier", "status", "is_first", "service_id")
 
 
@@ -247,18 +249,38 @@ def _refresh_after_flush(session: Session, _context) -> None:
             select(Service.id).where(Service.vendor_id.in_(vendors))
         )
         _mark(session, rows.scalars())
+    _refresh_stale(session)
+
+
+def _refresh_stale(session: Session) -> None:
     stale = session.info.pop(_STALE, None)
     if stale:
         _refresh(session.connection(), None if stale == ALL else stale)
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(state: ORMExecuteState):
+def _bulk_statement(state: ORMExecuteState) -> None:
+    """An UPDATE/INSERT/DELETE statement on a watched table marks the whole table stale (a merge
+    runs three: one rebuild serves them all); the next SELECT, flush or commit rebuilds it."""
+    session = state.session
+    if state.is_select:
+        if session.info.get(_STALE) == ALL:
+            _refresh_stale(session)
+        return
     if not (state.is_update or state.is_delete or state.is_insert):
-        return None
-    tables = {mapper.local_table for mapper in state.all_mappers}
-    if not tables & {model.__table__ for model in WATCHED}:
-        return None
-    result = state.invoke_statement()
-    rebuild_exposures(state.session.connection())
-    return result
+        return
+    if {mapper.local_table for mapper in state.all_mappers} & WATCHED_TABLES:
+        _mark(session, ALL)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    if session.info.get(_STALE) == ALL:
+        _refresh_stale(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, _previous) -> None:
+    """A rollback undoes what was marked stale along with the change."""
+    session.info.pop(_STALE, None)
+    session.info.pop(_STALE + ".objects", None)
