@@ -86,7 +86,7 @@ class BookExposure(SQLModel, table=True):
     layer: str = Field(primary_key=True, max_length=20)
     key: str = Field(primary_key=True, max_length=210)
     parent_key: str = Field(max_length=210)
-    vendor_id: int = Field(index=True)
+    vendor_id: int
     tier: int
     weight: int
     spend: float | None = Field(default=None, sa_type=Numeric(16, 2))

@@ -92,7 +92,6 @@ def upgrade() -> None:
         "book_exposure",
         ["layer", "service_id", "key", "parent_key", *figures[:-1], *resilience],
     )
-    op.create_index("ix_book_exposure_vendor_id", "book_exposure", ["vendor_id"])
     op.execute(FILL)
     # The page no longer looks services up (0006 added this index for that); the risk grid
     # reads each vendor's services' impact.
