@@ -201,16 +201,14 @@ def _summary(limits: Thresholds) -> str:
 def _parsed(entry: object) -> Thresholds:
     if not isinstance(entry, dict):
         return PRESETS[DEFAULT_PRESET]
-    preset = entry.get("preset")
+    preset = entry.get(PRESET)
     if preset in PRESETS:
         return PRESETS[preset]
     if preset != CUSTOM:
         return PRESETS[DEFAULT_PRESET]
     try:
         return custom_thresholds(
-            hhi_above=_number(entry.get("hhi_above")),
-            top1_above=_number(entry.get("top1_above")),
-            delta_above=_number(entry.get("delta_above")),
+            **{field: _number(entry.get(field)) for field in LIMIT_FIELDS.values()}
         )
     except (TypeError, ValueError):
         return PRESETS[DEFAULT_PRESET]
