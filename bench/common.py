@@ -39,6 +39,21 @@ def settle(engine: Engine) -> None:
         conn.execute(text("ANALYZE"))
 
 
+def paired_medians_ms(
+    call: Callable[[], object], reference: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """The median wall times (ms) of `call` and of `reference`, run in turns after one warm-up
+    each, so a machine that speeds up or slows down during the run weighs on both alike."""
+    call(), reference()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for timed, own in zip((call, reference), samples, strict=True):
+            start = time.perf_counter()
+            timed()
+            own.append(time.perf_counter() - start)
+    return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
+
+
 def median_ms(call: Callable[[], object], runs: int) -> float:
     """The median wall time of `runs` calls after one warm-up call, in milliseconds."""
     call()

@@ -8,6 +8,8 @@ from vendordd.audit import models as audit_models
 from vendordd.auth import models as auth_models
 from vendordd.concentration import exposures as exposure_models
 from vendordd.concentration import models as concentration_models
+from vendordd.concentration import pairs as pair_models
+from vendordd.concentration import rollup as rollup_models
 from vendordd.questionnaires import models as questionnaire_models
 from vendordd.settings import models as setting_models
 from vendordd.vendors import models as vendor_models
@@ -20,6 +22,8 @@ MODEL_MODULES = (
     questionnaire_models,
     concentration_models,
     exposure_models,
+    pair_models,
+    rollup_models,
     assessment_models,
     setting_models,
     alert_models,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.concentration.book import build
+from tests.concentration.book import build, depend, provider
 from tests.vendors.test_services import make_service
 from vendordd.concentration.aggregates import Filters, function_matrix, layer_summary, stack_matrix
 from vendordd.concentration.limits import book_thresholds
@@ -110,6 +110,30 @@ def test_matrix_cells_equal_the_hand_calculation(db, book):
     }
     by_country = stack_matrix(db, filters=Filters(cross="processing_country"))
     assert [(c.row, c.col, c.exposure) for c in by_country] == [(openai, "US", 4)]
+
+
+def test_grouped_by_parent_a_service_counts_once_in_its_groups_cell(client, login_as, db, book):
+    # Advisor (T1, weight 4) also rests on a second Microsoft model developer: OpenAI x Azure
+    # and GitHub Models x Azure are one Microsoft x Microsoft cell for it.
+    github = provider(db, "github-models", "GitHub Models", "model_developer", book["microsoft"])
+    depend(db, book["s1"], "model_developer", github)
+    db.commit()
+    microsoft, payments = str(book["microsoft"].id), str(book["payments"].id)
+    grouped = Filters(by_parent=True)
+
+    stacked = {(c.row, c.col): (c.exposure, c.services) for c in stack_matrix(db, filters=grouped)}
+    functions = function_matrix(db, filters=Filters(by_parent=True, layer="model_developer"))
+
+    assert stacked[microsoft, microsoft] == (4, 1)
+    assert {(c.row, c.col): c.services for c in functions}[payments, microsoft] == 1
+    apart = {(c.row, c.col) for c in stack_matrix(db, filters=Filters())}
+    assert {
+        (str(github.id), str(book["azure"].id)),
+        (str(book["openai"].id), str(book["azure"].id)),
+    } <= apart
+    login_as("risk")
+    cell = f"/concentration/cell?matrix=stack&row={microsoft}&col={microsoft}&parent=1"
+    assert cell_services(client, cell) == ["AlphaAdvisor"]
 
 
 def cell_services(client, url: str) -> list[str]:

@@ -1,11 +1,15 @@
 """Book-level concentration in SQL: layer totals for `metrics.summarise`, and the two matrices.
 
-Every figure is a GROUP BY over book_exposure (exposures.py: one row per service, layer and
-provider or country, live dependencies only, with the service's weight, spend and tier and the
-vendor's status); the filters are WHERE clauses. As in metrics.py, a service counts in full
-towards each provider it uses, and grouped by ultimate parent its providers' exposures are
-added up. In the matrices a service counts once per cell (its exposure and one service).
-A provider the registry does not know counts under the name answered ("name:" keys).
+Every figure is a GROUP BY over a derived table kept in step with the book (exposures.py):
+book_exposure, one row per service, layer, provider or country and scope (the group, and each of
+the service's entities), live dependencies only, with the service's weight, spend and tier and
+the vendor's status; book_rollup, its sums per scope, provider, tier and status, which the layer
+totals read unless the business function filter needs the services; book_pair, the rows of the
+matrices' cells. The filters are WHERE clauses, the entity one picking the scope. As in
+metrics.py, a service counts in full towards each provider it uses, and grouped by ultimate
+parent its providers' exposures are added up. In the matrices a service counts once per cell
+(its exposure and one service). A provider the registry does not know counts under the name
+answered ("name:" keys).
 """
 
 from __future__ import annotations
@@ -16,10 +20,9 @@ from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import exists, func, literal
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from vendordd.concentration.exposures import UNREGISTERED_PREFIX, BookExposure
+from vendordd.concentration.exposures import GROUP_SCOPE, UNREGISTERED_PREFIX, BookExposure
 from vendordd.concentration.metrics import (
     BASES,
     SPEND,
@@ -27,15 +30,25 @@ from vendordd.concentration.metrics import (
     Concentration,
     summarise,
 )
-from vendordd.concentration.models import COUNTRY_LAYERS, LAYERS, SUMMARY_LAYERS, Provider
+from vendordd.concentration.models import (
+    COUNTRY_LAYERS,
+    LAYERS,
+    PROVIDER_LAYERS,
+    STACK_COLUMNS,
+    SUMMARY_LAYERS,
+    Provider,
+)
+from vendordd.concentration.pairs import FUNCTION, STACK, BookPair
+from vendordd.concentration.rollup import BookRollup
 from vendordd.concentration.thresholds import PRESETS, Thresholds, layer_breaches
 from vendordd.paging import positive_int
 from vendordd.vendors.models import VENDOR_STATUSES, Service, ServiceEntity, ServiceFunction, Vendor
 
-PROVIDER_LAYERS = ("model_developer", "hosting_platform", "cloud")
 # What `filtered` reads, for statements over services (and their vendors).
-SERVICE_COLUMNS = SimpleNamespace(service_id=Service.id, tier=Service.tier, status=Vendor.status)
-STACK_COLUMNS = ("cloud", "processing_country", "storage_country")
+# What `filtered` reads, for statements over services (and their vendors): they have no scope.
+SERVICE_COLUMNS = SimpleNamespace(
+    service_id=Service.id, tier=Service.tier, status=Vendor.status, scope=None
+)
 
 
 @dataclass(frozen=True)
@@ -116,10 +129,12 @@ def weight_of(basis: str, exposure=BookExposure):
 
 def filtered(statement, filters: Filters, exposure=BookExposure):
     """Restrict a statement to what the filters let through; `exposure` names the columns
-    (service_id, tier, status): book_exposure's by default, or an alias of it."""
-    # correlate_except: the function matrix joins service_function itself, which would
-    # otherwise be correlated away from the EXISTS (leaving it no FROM clause).
-    if filters.entity is not None:
+    (service_id, scope, tier, status): book_exposure's by default, another derived table's, or
+    SERVICE_COLUMNS. A derived table is always read in one scope: the entity's, or the
+    group's (its other rows repeat the group's for each entity)."""
+    if exposure.scope is not None:
+        statement = statement.where(exposure.scope == (filters.entity or GROUP_SCOPE))
+    elif filters.entity is not None:
         statement = statement.where(
             exists()
             .where(
@@ -128,6 +143,8 @@ def filtered(statement, filters: Filters, exposure=BookExposure):
             )
             .correlate_except(ServiceEntity)
         )
+    # correlate_except: were the statement to join service_function itself, it would
+    # otherwise be correlated away from the EXISTS (leaving it no FROM clause).
     if filters.function is not None:
         statement = statement.where(
             exists()
@@ -181,26 +198,14 @@ def layer_concentrations(
 ) -> dict[str, Concentration]:
     """Layers' figures from one pass: per provider, the exposure and the services it is first
     for (is_first), whose sum over a layer's providers counts the layer's services once."""
-    key = key_of(filters.by_parent)
-    grouped = filtered(
-        select(
-            BookExposure.layer,
-            key,
-            func.sum(weight_of(filters.basis)),
-            func.count().filter(BookExposure.is_first),
-            func.count().filter(BookExposure.is_first & BookExposure.spend.is_(None)),
-        ),
-        filters,
-    )
+    grouped, group = _layer_sums(filters)
     if set(layers) != set(SUMMARY_LAYERS):
         # For every layer, summing the few rows of the "other" layer costs less than
         # filtering them out of a full scan.
-        grouped = grouped.where(BookExposure.layer.in_(layers))
+        grouped = grouped.where(group[0].in_(layers))
     totals: dict[str, dict[str, float]] = {layer: {} for layer in layers}
     counts = dict.fromkeys(layers, (0, 0))
-    for layer, provider, total, services, without in session.exec(
-        grouped.group_by(BookExposure.layer, key)
-    ):
+    for layer, provider, total, services, without in session.exec(grouped.group_by(*group)):
         if layer not in totals:
             continue
         totals[layer][provider] = total
@@ -218,6 +223,26 @@ def layer_concentrations(
             by_parent=filters.by_parent and layer not in COUNTRY_LAYERS,
         )
     return result
+
+
+def _layer_sums(filters: Filters):
+    """(statement, its GROUP BY): per layer and key, the exposure, the services first in their
+    layer and those of them without spend. From book_rollup's sums, unless the business function
+    filter needs the services, which only book_exposure's rows can join."""
+    if filters.function is None:
+        sums = BookRollup
+        total = {WEIGHTED: sums.weight, SPEND: sums.spend}.get(filters.basis, sums.rows)
+        key = sums.parent_key if filters.by_parent else sums.key
+        columns = (func.sum(total), func.sum(sums.firsts), func.sum(sums.firsts_unpriced))
+        return filtered(select(sums.layer, key, *columns), filters, sums), (sums.layer, key)
+    row = BookExposure
+    key = key_of(filters.by_parent)
+    columns = (
+        func.sum(weight_of(filters.basis)),
+        func.count().filter(row.is_first),
+        func.count().filter(row.is_first & row.spend.is_(None)),
+    )
+    return filtered(select(row.layer, key, *columns), filters), (row.layer, key)
 
 
 class ProviderNames(dict[str, str]):
@@ -240,47 +265,39 @@ def provider_names(session: Session) -> ProviderNames:
 
 def function_matrix(session: Session, *, filters: Filters) -> list[CellTotal]:
     """Business function x provider (filters.layer): exposure and services per cell."""
-    units = filtered(
-        select(
-            ServiceFunction.function_id.label("row"),
-            key_of(filters.by_parent).label("col"),
-            BookExposure.service_id,
-            weight_of(filters.basis).label("weight"),
-        ).join(ServiceFunction, ServiceFunction.service_id == BookExposure.service_id),
-        filters,
-    ).where(BookExposure.layer == filters.layer)
-    if filters.function is not None:
-        units = units.where(ServiceFunction.function_id == filters.function)
-    return _cells(session, units.subquery(), filters.by_parent)
+    return _cells(session, matrix_pairs(FUNCTION, filters), filters)
 
 
 def stack_matrix(session: Session, *, filters: Filters) -> list[CellTotal]:
     """Model developer x cloud (or country): services stacked on both, and their exposure."""
-    developer, other = aliased(BookExposure), aliased(BookExposure)
-    units = filtered(
-        select(
-            key_of(filters.by_parent, developer).label("row"),
-            key_of(filters.by_parent, other).label("col"),
-            developer.service_id,
-            weight_of(filters.basis, developer).label("weight"),
-        ).join(other, other.service_id == developer.service_id),
-        filters,
-        developer,
-    ).where(developer.layer == "model_developer", other.layer == filters.cross)
-    return _cells(session, units.subquery(), filters.by_parent)
+    return _cells(session, matrix_pairs(STACK, filters), filters)
 
 
-def _cells(session: Session, units, by_parent: bool) -> list[CellTotal]:
+def pair_axes(by_parent: bool):
+    """A pair's row and column keys: as stored, or grouped by ultimate parent."""
+    if by_parent:
+        return BookPair.row_parent, BookPair.col_parent
+    return BookPair.row_key, BookPair.col_key
+
+
+def matrix_pairs(kind: str, filters: Filters):
+    """A statement (add the columns) over the pairs of one matrix, FUNCTION or STACK, under the
+    filters; grouped by parent, a service on two providers of one group is in the group's cell
+    once (its parent_first row)."""
+    layer = filters.layer if kind == FUNCTION else filters.cross
+    statement = filtered(select(), filters, BookPair)
+    statement = statement.where(BookPair.kind == kind, BookPair.layer == layer)
+    if kind == FUNCTION and filters.function is not None:
+        statement = statement.where(BookPair.row_key == str(filters.function))
+    return statement.where(BookPair.parent_first) if filters.by_parent else statement
+
+
+def _cells(session: Session, cells, filters: Filters) -> list[CellTotal]:
     """Per (row, col): the exposure summed once per service, and the services."""
-    if by_parent:  # a service on two providers of one group: once in the group's cell
-        units = (
-            select(units.c.row, units.c.col, units.c.service_id, func.max(units.c.weight))
-            .group_by(units.c.row, units.c.col, units.c.service_id)
-            .subquery()
-        )
-    # Otherwise (row, col, service) is unique: book_exposure's key, one row per function.
-    row, col, _, weight = units.c
-    grouped = select(row, col, func.sum(weight), func.count()).group_by(row, col)
+    row, col = pair_axes(filters.by_parent)
+    grouped = cells.add_columns(
+        row, col, func.sum(weight_of(filters.basis, BookPair)), func.count()
+    ).group_by(row, col)
     return [
         CellTotal(str(row), str(col), float(total or 0), int(n))
         for row, col, total, n in session.exec(grouped)

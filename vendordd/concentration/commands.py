@@ -1,5 +1,5 @@
-"""`vendordd concentration …`: rebuild the fourth-party map from the answers, and the table of
-exposures the concentration figures read."""
+"""`vendordd concentration …`: rebuild the fourth-party map from the answers, and the tables
+the concentration figures read."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlmodel import select
 from vendordd.audit.services import Actor
 from vendordd.concentration.derivation import derive_dependencies, latest_derivable
 from vendordd.concentration.exposures import BookExposure, rebuild_exposures
+from vendordd.concentration.pairs import BookPair
+from vendordd.concentration.rollup import BookRollup
 from vendordd.db import job_session
 from vendordd.dbtypes import utcnow
 
@@ -38,12 +40,20 @@ def derive() -> None:
 
 @concentration.command("rebuild-exposures")
 def rebuild() -> None:
-    """Recompute book_exposure, the table the concentration figures read, from scratch.
+    """Recompute book_exposure, and book_pair and book_rollup from it: the tables the
+    concentration figures read, from scratch.
 
-    The application keeps it in step by itself; run this after changing dependencies, services
-    or vendors with SQL outside the application.
+    The application keeps them in step by itself; run this after changing dependencies,
+    services, their business functions or vendors with SQL outside the application.
     """
     with job_session() as session:
         rebuild_exposures(session.connection())
-        rows = session.exec(select(func.count()).select_from(BookExposure)).one()
-    click.echo(f"Rebuilt book_exposure: {rows} row{'s' if rows != 1 else ''}.")
+        counts = [
+            _rows(model.__tablename__, session.exec(select(func.count()).select_from(model)).one())
+            for model in (BookExposure, BookPair, BookRollup)
+        ]
+    click.echo(f"Rebuilt {', '.join(counts)}.")
+
+
+def _rows(table: str, count: int) -> str:
+    return f"{table} ({count} row{'s' if count != 1 else ''})"

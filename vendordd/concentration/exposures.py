@@ -7,9 +7,11 @@ every page view costs several times a plain GROUP BY, so `book_exposure` holds i
 derived table, never edited by hand, that the page aggregates with index-only scans.
 
 Rules of a row (the same as metrics.Exposure's):
-- one per (service, layer, key) over live Dependency rows (removed_at null); the key is the
-  country code in a country layer, the provider id (as text) for a registered provider, and
+- one per (service, layer, key, scope) over live Dependency rows (removed_at null); the key is
+  the country code in a country layer, the provider id (as text) for a registered provider, and
   "name:" + the name as answered for a provider the registry does not know;
+- scope: GROUP_SCOPE, and again for each entity the service is linked to (its id), so an
+  entity's figures read its own rows instead of joining the links on every view;
 - parent_key: the ultimate parent's id, following parents up the whole chain (a provider
   without a parent is its own); for countries and unregistered names, the key itself;
 - weight: 4 for a T1 service or full reliance, else 3 material, 2 low, 1 not significant;
@@ -19,13 +21,18 @@ Rules of a row (the same as metrics.Exposure's):
 - is_first: true on one row per service and layer, the one with the smallest key; paths: how
   many rows the service has in the layer.
 
+Two more derived tables come from it and are kept in step with it: book_pair (pairs.py, the
+matrices' rows, which also need the service's business functions) and book_rollup (rollup.py,
+its sums per provider, tier and vendor status).
+
 Kept in step within the writing transaction, so the figures are never stale and a rollback
-undoes both: flushing a new, changed or deleted Dependency, Service or Vendor refreshes the
-rows of the services concerned; flushing a changed Provider (a new parent, a merge) rebuilds
-the whole table (under a second for a 10,000-vendor book). An UPDATE/INSERT/DELETE statement
-on any of the four tables run through a Session marks the whole table stale, and the Session
-rebuilds it before its next SELECT, flush or commit, so no read sees it stale. Writes that
-bypass the Session (bulk loads on a bare Connection) must call `rebuild_exposures` themselves.
+undoes both: flushing a new, changed or deleted Dependency, Service, ServiceFunction link or
+Vendor refreshes the rows of the services concerned; flushing a changed Provider (a new parent,
+a merge) rebuilds the whole table (about a second for a 10,000-vendor book). An
+UPDATE/INSERT/DELETE statement on any of those tables run through a Session marks the whole
+table stale, and the Session rebuilds it before its next SELECT, flush or commit, so no read
+sees it stale. Writes that bypass the Session (bulk loads on a bare Connection) must call
+`rebuild_exposures` themselves.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, aliased
@@ -55,38 +63,47 @@ from sqlmodel import Field, Session, SQLModel
 
 from vendordd.concentration.metrics import RELIANCE_WEIGHTS
 from vendordd.concentration.models import COUNTRY_LAYERS, Dependency, Provider
+from vendordd.concentration.pairs import refresh_pairs
 from vendordd.concentration.resilience import SUBSTITUTABILITY
-from vendordd.vendors.models import Service, Vendor
+from vendordd.concentration.rollup import kept_in_step, rebuild_rollup
+from vendordd.vendors.models import Service, ServiceEntity, ServiceFunction, Vendor
 
 UNREGISTERED_PREFIX = "name:"
 MAX_PARENT_DEPTH = 32  # a guard: the registry refuses cycles, so chains are short
 _STALE = "book_exposure_stale"  # Session.info: service ids to refresh, or ALL
 ALL = "all"
-WATCHED = (Dependency, Service, Vendor, Provider)
+_MARKED_OPTION = "book_exposure_marked"
+# The execution options of a statement whose writes the caller has marked stale itself.
+MARKED = {_MARKED_OPTION: True}
+WATCHED = (Dependency, Service, ServiceEntity, ServiceFunction, Vendor, Provider)
 WATCHED_TABLES = frozenset(model.__table__ for model in WATCHED)
 FIGURES = ("weight", "spend", "tier", "status", "is_first", "service_id")
+GROUP_SCOPE = 0  # the scope of every row: the whole group; an entity's scope is its id
 
 
 class BookExposure(SQLModel, table=True):
     """Derived from Dependency, Service, Vendor and Provider; see the module docstring."""
 
     __tablename__ = "book_exposure"
-    # Each page query reads one of these indexes only (every column it needs is in it).
+    # The single points of failure, and the layer totals under a business function filter,
+    # read this index only (every column they need is in it); the rest read book_pair and
+    # book_rollup.
     __table_args__ = (
-        Index("ix_book_exposure_key", *("layer", "key"), *FIGURES),
-        Index("ix_book_exposure_parent", *("layer", "parent_key"), *FIGURES),
         Index(
             "ix_book_exposure_layer_service",
-            *("layer", "service_id", "key", "parent_key", *FIGURES[:-1]),
+            *("scope", "layer", "service_id", "key", "parent_key", *FIGURES[:-1]),
             *("substitutability", "failover_tested", "paths"),
         ),
     )
 
     service_id: int = Field(primary_key=True)
+    # GROUP_SCOPE, or one of the service's entities: a row is in the group's figures and in
+    # those of each entity the service is linked to.
+    scope: int = Field(primary_key=True)
     layer: str = Field(primary_key=True, max_length=20)
     key: str = Field(primary_key=True, max_length=210)
     parent_key: str = Field(max_length=210)
-    vendor_id: int
+    vendor_id: int = Field(index=True)  # the what-if reads a vendor's rows
     tier: int
     weight: int
     spend: float | None = Field(default=None, sa_type=Numeric(16, 2))
@@ -102,18 +119,32 @@ class BookExposure(SQLModel, table=True):
 
 
 def rebuild_exposures(connection: Connection) -> None:
-    """Recompute the whole table from the live dependencies."""
-    _refresh(connection, None)
+    """Recompute the whole table, and the pairs and sums derived from it, from scratch."""
+    table = BookExposure.__table__
+    _replace(connection, None)
+    refresh_pairs(connection, table, None)
+    rebuild_rollup(connection, table)
 
 
 def _refresh(connection: Connection, service_ids: Iterable[int] | None) -> None:
-    """Replace the rows of these services (all services when None)."""
+    """Replace the rows of these services (all services when None), with their pairs and
+    their part of the sums."""
+    if service_ids is None:
+        rebuild_exposures(connection)
+        return
+    service_ids = sorted(set(service_ids))
+    if not service_ids:
+        return
+    table = BookExposure.__table__
+    with kept_in_step(connection, table, service_ids):
+        _replace(connection, service_ids)
+    refresh_pairs(connection, table, service_ids)
+
+
+def _replace(connection: Connection, service_ids: list[int] | None) -> None:
     table = BookExposure.__table__
     removal = delete(table)
     if service_ids is not None:
-        service_ids = sorted(set(service_ids))
-        if not service_ids:
-            return
         removal = removal.where(table.c.service_id.in_(service_ids))
     connection.execute(removal)
     rows = _rows(service_ids)
@@ -198,7 +229,11 @@ def _rows(service_ids: list[int] | None):
     )
     if service_ids is not None:
         statement = statement.where(Dependency.service_id.in_(service_ids))
-    return statement
+    units = statement.cte("units")
+    entities = select(units, ServiceEntity.entity_id.label("scope")).join(
+        ServiceEntity, ServiceEntity.service_id == units.c.service_id
+    )
+    return union_all(select(units, literal(GROUP_SCOPE).label("scope")), entities)
 
 
 # Keeping the table in step with every Session ------------------------------------------------
@@ -225,18 +260,36 @@ def _note_changes(session: Session, _context, _instances) -> None:
     pending = session.info.setdefault(_STALE + ".objects", [])
     for obj in changed:
         if isinstance(obj, Provider):
-            if obj not in session.new and _regrouped(obj):  # a new one has no dependencies
-                _mark(session, ALL)
-        elif isinstance(obj, Dependency):
+            # A new one has no dependencies; a merge marks what it re-points (`regrouping`).
+            if obj not in session.new and inspect(obj).attrs.parent_id.history.has_changes():
+                regrouping(session, obj.id)
+        elif isinstance(obj, Dependency | ServiceEntity | ServiceFunction):
             _mark(session, [obj.service_id])
         else:
             pending.append(obj)  # a new Service has no id until the flush
 
 
-def _regrouped(provider: Provider) -> bool:
-    """A provider's parent changed or it was merged away (its name does not matter here)."""
-    attrs = inspect(provider).attrs
-    return attrs.parent_id.history.has_changes() or attrs.merged_into_id.history.has_changes()
+def regrouping(session: Session, provider_id: int) -> None:
+    """Mark stale the services resting on this provider or on any provider under it, whose
+    ultimate parent a new parent or a merge changes. A merge calls it before re-pointing them,
+    and runs its statements with MARKED."""
+    _mark(session, session.connection().execute(_resting_on(provider_id)).scalars())
+
+
+def _resting_on(provider_id: int):
+    below = select(Provider.id.label("id"), literal(0).label("depth"))
+    below = below.where(Provider.id == provider_id).cte("below", recursive=True)
+    child = aliased(Provider)
+    below = below.union_all(
+        select(child.id, below.c.depth + 1)
+        .join(below, child.parent_id == below.c.id)
+        .where(below.c.depth < MAX_PARENT_DEPTH)
+    )
+    return (
+        select(Dependency.service_id)
+        .where(Dependency.provider_id.in_(select(below.c.id)), Dependency.removed_at.is_(None))
+        .distinct()
+    )
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -260,8 +313,8 @@ def _refresh_stale(session: Session) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
-    """An UPDATE/INSERT/DELETE statement on a watched table marks the whole table stale (a merge
-    runs three: one rebuild serves them all); the next SELECT, flush or commit rebuilds it."""
+    """An UPDATE/INSERT/DELETE statement on a watched table marks the whole table stale (unless
+    run with MARKED); the next SELECT, flush or commit rebuilds it."""
     session = state.session
     if state.is_select:
         if session.info.get(_STALE) == ALL:
@@ -269,14 +322,17 @@ def _bulk_statement(state: ORMExecuteState) -> None:
         return
     if not (state.is_update or state.is_delete or state.is_insert):
         return
+    if state.execution_options.get(_MARKED_OPTION):
+        return
     if {mapper.local_table for mapper in state.all_mappers} & WATCHED_TABLES:
         _mark(session, ALL)
 
 
 @event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session: Session) -> None:
-    if session.info.get(_STALE) == ALL:
-        _refresh_stale(session)
+    """What is stale now was marked outside a flush (a bulk statement, `regrouping`): the
+    commit's own flush refreshes what it marks itself."""
+    _refresh_stale(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -13,7 +13,7 @@ from vendordd.concentration import aggregates, riskgrid, single_points
 from vendordd.concentration.aggregates import Filters
 from vendordd.concentration.limits import thresholds_for
 from vendordd.concentration.metrics import BASES
-from vendordd.concentration.models import SINGULAR
+from vendordd.concentration.models import PROVIDER_LAYERS, SINGULAR, STACK_COLUMNS
 from vendordd.concentration.page import BASIS_UNITS, build_heatmap, scope
 from vendordd.concentration.routes import bp
 from vendordd.concentration.thresholds import (
@@ -71,8 +71,8 @@ def index():
         rule_labels=RULE_LABELS,
         number=number,
         singular=SINGULAR,
-        provider_layers=aggregates.PROVIDER_LAYERS,
-        stack_columns=aggregates.STACK_COLUMNS,
+        provider_layers=PROVIDER_LAYERS,
+        stack_columns=STACK_COLUMNS,
         basis_keys=BASES,
     )
 

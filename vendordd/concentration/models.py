@@ -52,6 +52,9 @@ SUMMARY_LAYERS = (
     "processing_country",
     "storage_country",
 )
+# The layers a business function matrix can show, and the columns of the model developer one.
+PROVIDER_LAYERS = ("model_developer", "hosting_platform", "cloud")
+STACK_COLUMNS = ("cloud", "processing_country", "storage_country")
 # One of a summary layer, as a matrix axis, a settings row or a message names it.
 SINGULAR = {
     "model_developer": "Model developer",

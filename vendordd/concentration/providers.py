@@ -11,6 +11,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from vendordd.audit.services import Actor, diff, record_event
+from vendordd.concentration.exposures import MARKED, regrouping
 from vendordd.concentration.models import PROVIDER_KINDS, Dependency, Provider
 from vendordd.vendors.validation import country_problem, lei_problem
 
@@ -173,21 +174,27 @@ def merge_provider(
             f"{survivor.name} sits under {duplicate.name}: give it another parent first.",
             "survivor_id",
         )
+    # The services on the duplicate or under it get the survivor's group: their concentration
+    # rows are refreshed at the flush below, once, instead of rebuilt for the whole book.
+    regrouping(session, duplicate.id)
     dependencies = session.exec(
         update(Dependency)
         .where(col(Dependency.provider_id) == duplicate.id)
         .values(provider_id=survivor.id, updated_at=now)
+        .execution_options(**MARKED)
     ).rowcount
     children = session.exec(
         update(Provider)
         .where(col(Provider.parent_id) == duplicate.id)
         .values(parent_id=survivor.id, updated_at=now)
+        .execution_options(**MARKED)
     ).rowcount
     # Earlier merges into the duplicate follow it, so a merged name is one step from a survivor.
     merged = session.exec(
         update(Provider)
         .where(col(Provider.merged_into_id) == duplicate.id)
         .values(merged_into_id=survivor.id, updated_at=now)
+        .execution_options(**MARKED)
     ).rowcount
     duplicate.merged_into_id, duplicate.updated_at = survivor.id, now
     session.add(duplicate)

@@ -12,7 +12,6 @@ service would have a high impact.
 from __future__ import annotations
 
 from sqlalchemy import Numeric, case, cast, func
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from vendordd.assessments.models import Assessment
@@ -21,12 +20,13 @@ from vendordd.concentration.aggregates import (
     CellTotal,
     Filters,
     filtered,
-    key_of,
+    matrix_pairs,
+    pair_axes,
 )
-from vendordd.concentration.exposures import BookExposure
+from vendordd.concentration.pairs import BookPair
 from vendordd.paging import Page, paginate
 from vendordd.scoring.residual import ADEQUATE, STRONG
-from vendordd.vendors.models import Service, ServiceFunction, Vendor
+from vendordd.vendors.models import Service, Vendor
 
 LIKELIHOOD_FLOORS = ((STRONG, 1), (75.0, 2), (ADEQUATE, 3), (40.0, 4))  # else 5
 LEVELS = (1, 2, 3, 4, 5)
@@ -114,25 +114,9 @@ def cell_services(
 
 
 def _matrix_ids(filters: Filters, matrix: str, row: str, col: str):
-    if matrix == "function":
-        ids = select(BookExposure.service_id).join(
-            ServiceFunction, ServiceFunction.service_id == BookExposure.service_id
-        )
-        ids = ids.where(
-            BookExposure.layer == filters.layer,
-            ServiceFunction.function_id == _int(row),
-            key_of(filters.by_parent) == col,
-        )
-        return filtered(ids, filters)
-    other = aliased(BookExposure)
-    ids = select(BookExposure.service_id).join(other, other.service_id == BookExposure.service_id)
-    ids = ids.where(
-        BookExposure.layer == "model_developer",
-        key_of(filters.by_parent) == row,
-        other.layer == filters.cross,
-        key_of(filters.by_parent, other) == col,
-    )
-    return filtered(ids, filters)
+    row_key, col_key = pair_axes(filters.by_parent)
+    ids = matrix_pairs(matrix, filters).add_columns(BookPair.service_id)
+    return ids.where(row_key == row, col_key == col)
 
 
 def _int(value: str) -> int:

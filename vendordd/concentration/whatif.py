@@ -11,10 +11,11 @@ on onboarding" pre-contract test):
   vendor's (or the one service's) rows. The change is after - before (`metrics.layer_change`).
   For a prospect or a vendor in onboarding this is the impact of approving it; for any other
   vendor it is its contribution to concentration today.
-- One statement reads, per layer and provider, the book's exposure and services and the
-  vendor's share of them, so both come from the same snapshot; "before" subtracts the one from
-  the other (`contribution`). Weights are whole numbers, so the subtraction is exact: the
-  figures `metrics.what_if` gives from the rest of the book and the vendor's rows.
+- One statement reads, per layer and provider, the book's exposure and services (book_rollup's
+  sums) and the vendor's share of them (its book_exposure rows), so both come from the same
+  snapshot; "before" subtracts the one from the other (`contribution`). Weights are whole
+  numbers, so the subtraction is exact: the figures `metrics.what_if` gives from the rest of
+  the book and the vendor's rows.
 - The pre-contract test is `thresholds.onboarding_breaches` against the layer's limits from the
   settings (`limits.book_thresholds`). A layer the vendor has no row in is not affected: it is
   not tested.
@@ -25,14 +26,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
 
 from vendordd.concentration.aggregates import provider_names
-from vendordd.concentration.exposures import BookExposure
+from vendordd.concentration.exposures import GROUP_SCOPE, BookExposure
 from vendordd.concentration.limits import book_thresholds
 from vendordd.concentration.metrics import WEIGHTED, Change, layer_change, summarise
 from vendordd.concentration.models import SINGULAR, SUMMARY_LAYERS
+from vendordd.concentration.rollup import BookRollup
 from vendordd.concentration.thresholds import Breach, Thresholds, onboarding_breaches
 from vendordd.vendors.models import Vendor
 from vendordd.vendors.validation import countries
@@ -98,25 +100,29 @@ def contribution(
 def vendor_what_if(session: Session, *, vendor: Vendor, service_id: int | None = None) -> WhatIf:
     """Each measured layer before (book without the vendor's rows) and after (the book)."""
     prospective = vendor.status in PROSPECTIVE_STATUSES
-    mine = BookExposure.vendor_id == vendor.id
+    row, sums = BookExposure, BookRollup
+    mine = row.vendor_id == vendor.id
     if service_id is not None:
-        mine = mine & (BookExposure.service_id == service_id)
-    statement = (
-        select(
-            BookExposure.layer,
-            BookExposure.key,
-            func.sum(BookExposure.weight),
-            func.coalesce(func.sum(BookExposure.weight).filter(mine), 0),
-            func.count().filter(BookExposure.is_first),
-            func.count().filter(BookExposure.is_first & mine),
-        )
-        .where(BookExposure.layer.in_(SUMMARY_LAYERS))
-        .group_by(BookExposure.layer, BookExposure.key)
-    )
+        mine = mine & (row.service_id == service_id)
+    nothing = literal(0)
+    book_sums = select(
+        sums.layer, sums.key, func.sum(sums.weight), nothing, func.sum(sums.firsts), nothing
+    ).where(sums.scope == GROUP_SCOPE)
+    book_sums = book_sums.group_by(sums.layer, sums.key)
+    own_sums = select(
+        *(row.layer, row.key, nothing, func.sum(row.weight)),
+        *(nothing, func.count().filter(row.is_first)),
+    ).where(mine, row.scope == GROUP_SCOPE, row.layer.in_(SUMMARY_LAYERS))
+    own_sums = own_sums.group_by(row.layer, row.key)
     book = {layer: ({}, {}, [0, 0]) for layer in SUMMARY_LAYERS}
-    for layer, key, total, own, services, own_services in session.exec(statement):
+    for layer, key, total, own, services, own_services in session.exec(
+        union_all(book_sums, own_sums)
+    ):
+        if layer not in book:
+            continue  # the "other" layer's sums
         totals, own_totals, counts = book[layer]
-        totals[key] = float(total)
+        if total:
+            totals[key] = float(total)
         if own:
             own_totals[key] = float(own)
         counts[0] += services
