@@ -142,20 +142,25 @@ def build_assessments(engine: Engine, definition: Definition, seed: int = 11) ->
     return len(assessments), len(answers)
 
 
+def score_book(engine: Engine, workers: int) -> None:
+    """Score every assessment of the book, as `assessments rescore` does, and commit."""
+    with Session(engine) as session:
+        rescore_all(
+            session,
+            now=NOW,
+            actor=Actor.system("bench"),
+            allowed_countries=POLICY,
+            workers=workers,
+        )
+        session.commit()
+
+
 def bench_rescore(engine: Engine, runs: int, workers: int) -> list[float]:
     """Seconds per full rescoring of the book, committed, for each run."""
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        with Session(engine) as session:
-            rescore_all(
-                session,
-                now=NOW,
-                actor=Actor.system("bench"),
-                allowed_countries=POLICY,
-                workers=workers,
-            )
-            session.commit()
+        score_book(engine, workers)
         samples.append(time.perf_counter() - start)
     return samples
 

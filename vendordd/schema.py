@@ -9,6 +9,7 @@ from vendordd.auth import models as auth_models
 from vendordd.concentration import exposures as exposure_models
 from vendordd.concentration import models as concentration_models
 from vendordd.concentration import pairs as pair_models
+from vendordd.concentration import risklevels as risk_models
 from vendordd.concentration import rollup as rollup_models
 from vendordd.questionnaires import models as questionnaire_models
 from vendordd.settings import models as setting_models
@@ -24,6 +25,7 @@ MODEL_MODULES = (
     exposure_models,
     pair_models,
     rollup_models,
+    risk_models,
     assessment_models,
     setting_models,
     alert_models,

@@ -16,16 +16,17 @@ from tests.conftest import NOW, SYSTEM
 from tests.vendors.test_services import INTAKES, make_service
 from vendordd.concentration import exposures
 from vendordd.concentration.dependencies import Resilience, add_dependency, remove_dependency
-from vendordd.concentration.exposures import GROUP_SCOPE, BookExposure, rebuild_exposures
-from vendordd.concentration.models import Dependency
+from vendordd.concentration.exposures import ALL, BookExposure, rebuild_exposures
+from vendordd.concentration.models import GROUP_SCOPE, Dependency
 from vendordd.concentration.pairs import BookPair
 from vendordd.concentration.providers import ProviderData, merge_provider, save_provider
+from vendordd.concentration.risklevels import BookRisk
 from vendordd.concentration.rollup import BookRollup
 from vendordd.vendors import services
 from vendordd.vendors.models import Service
 from vendordd.vendors.services import ServiceData
 
-DERIVED = (BookExposure, BookPair, BookRollup)
+DERIVED = (BookExposure, BookPair, BookRollup, BookRisk)
 
 
 def rows(db) -> set[tuple]:
@@ -41,7 +42,7 @@ def rows(db) -> set[tuple]:
 
 
 def derived(db, **where) -> dict[str, set[tuple]]:
-    """Every row of the three derived tables (or those with these column values), by table,
+    """Every row of the four derived tables (or those with these column values), by table,
     each row a named tuple."""
     return {model.__tablename__: table_rows(db, model, **where) for model in DERIVED}
 
@@ -94,7 +95,13 @@ def test_the_migrations_fill_equals_the_code(db, objects):
     for model in DERIVED:
         db.execute(delete(model))
     migration = import_module("vendordd.migrations.versions.0008_book_pair_and_rollup")
-    for fill in (migration.FILL_EXPOSURE, migration.FILL_PAIRS, migration.FILL_ROLLUP):
+    fills = (
+        migration.FILL_EXPOSURE,
+        migration.FILL_PAIRS,
+        migration.FILL_ROLLUP,
+        migration.FILL_RISK,
+    )
+    for fill in fills:
         db.connection().execute(text(fill))
     assert derived(db) == kept
     db.rollback()
@@ -113,9 +120,11 @@ def test_a_service_has_rows_in_the_group_and_in_each_of_its_entities(db, objects
         (o["s2"].id, "cloud"),
     }  # fmt: skip
     counts = {name: len(table) for name, table in derived(db).items()}
-    # Rows of S1 (HK) x 2 scopes, S2 (HK, SG) x 3, S3 and S4 (SG) x 2.
+    # Rows of S1 (HK) x 2 scopes, S2 (HK, SG) x 3, S3 and S4 (SG) x 2. book_risk: Alpha (S1 T1
+    # HK, S2 T4 HK and SG) any tier, T1 and T4 in the group and HK, any tier and T4 in SG; Beta
+    # (S3 T3 and S4 T4, SG) any tier, T3 and T4 in the group and SG.
     assert counts == {"book_exposure": 3 * 2 + 2 * 3 + 3 * 2 + 1 * 2, "book_pair": 29,
-                      "book_rollup": 20}  # fmt: skip
+                      "book_rollup": 20, "book_risk": 3 + 3 + 2 + 3 + 3}  # fmt: skip
 
 
 def test_the_pairs_and_sums_of_the_small_book(db, objects):
@@ -276,9 +285,10 @@ def test_the_cli_rebuilds_the_table_after_a_change_made_outside_the_application(
     result = runner.invoke(args=["vendordd", "concentration", "rebuild-exposures"])
 
     assert result.exit_code == 0, result.output
-    assert "Rebuilt book_exposure (20 rows), book_pair (29 rows), book_rollup (20 rows)." in (
-        result.output
-    )
+    assert (
+        "Rebuilt book_exposure (20 rows), book_pair (29 rows), book_rollup (20 rows),"
+        " book_risk (14 rows)."
+    ) in result.output
     db.rollback()
     assert rows(db) == kept
 
@@ -288,16 +298,19 @@ def test_a_bulk_statement_is_seen_by_the_next_read_and_a_merge_refreshes_its_ser
 ):
     o = objects
     rebuilds = []
-    real = exposures._refresh
+    real, rebuild = exposures._refresh, exposures.rebuild_exposures
     monkeypatch.setattr(
         exposures, "_refresh", lambda conn, ids: (rebuilds.append(ids), real(conn, ids))
+    )
+    monkeypatch.setattr(
+        exposures, "rebuild_exposures", lambda conn: (rebuilds.append(ALL), rebuild(conn))
     )
     # An ORM UPDATE statement, then a read in the same transaction: the read sees it.
     db.execute(update(Service).where(Service.id == o["s3"].id).values(tier=1))
     weights = db.exec(select(BookExposure.weight).where(BookExposure.service_id == o["s3"].id))
     assert set(weights) == {4}
     db.rollback()
-    assert rebuilds == [None]
+    assert rebuilds == [ALL]
 
     rebuilds.clear()
     merge_provider(db, duplicate=o["azure"], survivor=o["aws"], now=NOW, actor=SYSTEM)

@@ -10,7 +10,13 @@ import pytest
 
 from tests.concentration.book import build, depend, provider
 from tests.vendors.test_services import make_service
-from vendordd.concentration.aggregates import Filters, function_matrix, layer_summary, stack_matrix
+from vendordd.concentration.aggregates import (
+    Filters,
+    function_matrix,
+    layer_summary,
+    provider_names,
+    stack_matrix,
+)
 from vendordd.concentration.limits import book_thresholds
 from vendordd.concentration.riskgrid import risk_grid
 
@@ -22,7 +28,8 @@ def book(db, tmp_path):
 
 def figures(db, layer: str, **filters):
     limits = book_thresholds(db)
-    rows = {row.layer: row for row in layer_summary(db, filters=Filters(**filters), limits=limits)}
+    summary = layer_summary(db, filters=Filters(**filters), limits=limits, names=provider_names(db))
+    rows = {row.layer: row for row in summary}
     return rows[layer].figures
 
 
@@ -203,9 +210,9 @@ def test_the_csv_matches_the_matrix(client, login_as, book):
 
 def test_the_risk_grid_and_single_points_of_failure(client, login_as, db, book):
     # Alpha: worst service T1 (impact 5 - 1 = 4), scored 90 % (likelihood 1); Beta unscored.
-    cells, unscored = risk_grid(db, filters=Filters())
-    assert [(c.row, c.col, c.services) for c in cells] == [("4", "1", 1)]
-    assert unscored == 1
+    grid = risk_grid(db, filters=Filters())
+    assert [(c.row, c.col, c.services) for c in grid.cells] == [("4", "1", 1)]
+    assert grid.unscored == 1
     login_as("risk")
     page = client.get("/concentration/").text
     spofs = page[page.index('id="spof-head"') :]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import exists, func, literal
 from sqlmodel import Session, select
 
-from vendordd.concentration.exposures import GROUP_SCOPE, UNREGISTERED_PREFIX, BookExposure
+from vendordd.concentration.exposures import UNREGISTERED_PREFIX, BookExposure
 from vendordd.concentration.metrics import (
     BASES,
     SPEND,
@@ -32,6 +32,7 @@ from vendordd.concentration.metrics import (
 )
 from vendordd.concentration.models import (
     COUNTRY_LAYERS,
+    GROUP_SCOPE,
     LAYERS,
     PROVIDER_LAYERS,
     STACK_COLUMNS,
@@ -44,7 +45,6 @@ from vendordd.concentration.thresholds import PRESETS, Thresholds, layer_breache
 from vendordd.paging import positive_int
 from vendordd.vendors.models import VENDOR_STATUSES, Service, ServiceEntity, ServiceFunction, Vendor
 
-# What `filtered` reads, for statements over services (and their vendors).
 # What `filtered` reads, for statements over services (and their vendors): they have no scope.
 SERVICE_COLUMNS = SimpleNamespace(
     service_id=Service.id, tier=Service.tier, status=Vendor.status, scope=None
@@ -161,24 +161,15 @@ def filtered(statement, filters: Filters, exposure=BookExposure):
     return statement
 
 
-def services_in_scope(session: Session, *, filters: Filters) -> int:
-    """How many services the filters let through, with dependencies recorded or not."""
-    statement = select(func.count()).select_from(Service)
-    if filters.status:
-        statement = statement.join(Vendor, Vendor.id == Service.vendor_id)
-    return session.exec(filtered(statement, filters, SERVICE_COLUMNS)).one()
-
-
 def key_of(by_parent: bool, exposure=BookExposure):
     """The grouping key of a row: its key, or its ultimate parent's (countries are their own)."""
     return exposure.parent_key if by_parent else exposure.key
 
 
 def layer_summary(
-    session: Session, *, filters: Filters, limits: Mapping[str, Thresholds]
+    session: Session, *, filters: Filters, limits: Mapping[str, Thresholds], names: ProviderNames
 ) -> list[LayerRow]:
     """Each layer's shares, HHI, effective number, top-1, CR3 and breaches of its limits."""
-    names = provider_names(session)
     figures = layer_concentrations(session, layers=SUMMARY_LAYERS, filters=filters)
     return [
         LayerRow(

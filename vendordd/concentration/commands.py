@@ -12,6 +12,7 @@ from vendordd.audit.services import Actor
 from vendordd.concentration.derivation import derive_dependencies, latest_derivable
 from vendordd.concentration.exposures import BookExposure, rebuild_exposures
 from vendordd.concentration.pairs import BookPair
+from vendordd.concentration.risklevels import BookRisk
 from vendordd.concentration.rollup import BookRollup
 from vendordd.db import job_session
 from vendordd.dbtypes import utcnow
@@ -40,17 +41,18 @@ def derive() -> None:
 
 @concentration.command("rebuild-exposures")
 def rebuild() -> None:
-    """Recompute book_exposure, and book_pair and book_rollup from it: the tables the
-    concentration figures read, from scratch.
+    """Recompute book_exposure, book_pair and book_rollup from it, and book_risk: the tables
+    the concentration figures read, from scratch.
 
     The application keeps them in step by itself; run this after changing dependencies,
-    services, their business functions or vendors with SQL outside the application.
+    services, their entities or business functions, vendors or assessments with SQL outside
+    the application.
     """
     with job_session() as session:
         rebuild_exposures(session.connection())
         counts = [
             _rows(model.__tablename__, session.exec(select(func.count()).select_from(model)).one())
-            for model in (BookExposure, BookPair, BookRollup)
+            for model in (BookExposure, BookPair, BookRollup, BookRisk)
         ]
     click.echo(f"Rebuilt {', '.join(counts)}.")
 

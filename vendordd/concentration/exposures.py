@@ -23,16 +23,18 @@ Rules of a row (the same as metrics.Exposure's):
 
 Two more derived tables come from it and are kept in step with it: book_pair (pairs.py, the
 matrices' rows, which also need the service's business functions) and book_rollup (rollup.py,
-its sums per provider, tier and vendor status).
+its sums per provider, tier and vendor status). A fourth, book_risk (risklevels.py, each
+vendor's residual-risk levels), is kept in step by the same hooks.
 
 Kept in step within the writing transaction, so the figures are never stale and a rollback
-undoes both: flushing a new, changed or deleted Dependency, Service, ServiceFunction link or
-Vendor refreshes the rows of the services concerned; flushing a changed Provider (a new parent,
-a merge) rebuilds the whole table (about a second for a 10,000-vendor book). An
-UPDATE/INSERT/DELETE statement on any of those tables run through a Session marks the whole
-table stale, and the Session rebuilds it before its next SELECT, flush or commit, so no read
-sees it stale. Writes that bypass the Session (bulk loads on a bare Connection) must call
-`rebuild_exposures` themselves.
+undoes them: flushing a new, changed or deleted Dependency, Service, ServiceEntity or
+ServiceFunction link or Vendor refreshes the rows of the services concerned (and book_risk's of
+their vendors, as does an Assessment); a Provider given a new parent, or merged, refreshes the
+services resting on it or on a provider under it (`regrouping`). An UPDATE/INSERT/DELETE
+statement on any of those tables run through a Session marks the whole table stale, and the
+Session rebuilds it before its next SELECT, flush or commit, so no read sees it stale (about
+3 s for all four tables of a 10,000-vendor book on SQLite). Writes that bypass the Session
+(bulk loads on a bare Connection) must call `rebuild_exposures` themselves.
 """
 
 from __future__ import annotations
@@ -61,24 +63,29 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, aliased
 from sqlmodel import Field, Session, SQLModel
 
+from vendordd.assessments.models import Assessment
 from vendordd.concentration.metrics import RELIANCE_WEIGHTS
-from vendordd.concentration.models import COUNTRY_LAYERS, Dependency, Provider
+from vendordd.concentration.models import COUNTRY_LAYERS, GROUP_SCOPE, Dependency, Provider
 from vendordd.concentration.pairs import refresh_pairs
 from vendordd.concentration.resilience import SUBSTITUTABILITY
+from vendordd.concentration.risklevels import refresh_risk
 from vendordd.concentration.rollup import kept_in_step, rebuild_rollup
 from vendordd.vendors.models import Service, ServiceEntity, ServiceFunction, Vendor
 
 UNREGISTERED_PREFIX = "name:"
 MAX_PARENT_DEPTH = 32  # a guard: the registry refuses cycles, so chains are short
 _STALE = "book_exposure_stale"  # Session.info: service ids to refresh, or ALL
+_STALE_VENDORS = "book_risk_stale"  # Session.info: vendor ids whose book_risk rows to refresh
+_PENDING = "book_exposure_pending"  # Session.info: flushed objects whose ids come after it
 ALL = "all"
 _MARKED_OPTION = "book_exposure_marked"
 # The execution options of a statement whose writes the caller has marked stale itself.
 MARKED = {_MARKED_OPTION: True}
 WATCHED = (Dependency, Service, ServiceEntity, ServiceFunction, Vendor, Provider)
 WATCHED_TABLES = frozenset(model.__table__ for model in WATCHED)
+# What book_risk (risklevels.py) rests on.
+RISK_TABLES = frozenset(model.__table__ for model in (Service, ServiceEntity, Vendor, Assessment))
 FIGURES = ("weight", "spend", "tier", "status", "is_first", "service_id")
-GROUP_SCOPE = 0  # the scope of every row: the whole group; an entity's scope is its id
 
 
 class BookExposure(SQLModel, table=True):
@@ -119,19 +126,17 @@ class BookExposure(SQLModel, table=True):
 
 
 def rebuild_exposures(connection: Connection) -> None:
-    """Recompute the whole table, and the pairs and sums derived from it, from scratch."""
+    """Recompute the whole table, the pairs and sums derived from it, and book_risk, from
+    scratch."""
     table = BookExposure.__table__
     _replace(connection, None)
     refresh_pairs(connection, table, None)
     rebuild_rollup(connection, table)
+    refresh_risk(connection, None)
 
 
-def _refresh(connection: Connection, service_ids: Iterable[int] | None) -> None:
-    """Replace the rows of these services (all services when None), with their pairs and
-    their part of the sums."""
-    if service_ids is None:
-        rebuild_exposures(connection)
-        return
+def _refresh(connection: Connection, service_ids: Iterable[int]) -> None:
+    """Replace the rows of these services, with their pairs and their part of the sums."""
     service_ids = sorted(set(service_ids))
     if not service_ids:
         return
@@ -239,14 +244,15 @@ def _rows(service_ids: list[int] | None):
 # Keeping the table in step with every Session ------------------------------------------------
 
 
-def _mark(session: Session, service_ids: Iterable[int | None] | str) -> None:
-    stale = session.info.get(_STALE)
-    if stale == ALL:
+def _mark(session: Session, ids: Iterable[int | None] | str, stale: str = _STALE) -> None:
+    """Mark these ids (services, or vendors with stale=_STALE_VENDORS) stale, or ALL."""
+    marked = session.info.get(stale)
+    if marked == ALL:
         return
-    if service_ids == ALL:
-        session.info[_STALE] = ALL
+    if ids == ALL:
+        session.info[stale] = ALL
         return
-    session.info[_STALE] = (stale or set()) | {sid for sid in service_ids if sid is not None}
+    session.info[stale] = (marked or set()) | {i for i in ids if i is not None}
 
 
 @event.listens_for(Session, "before_flush")
@@ -254,19 +260,21 @@ def _note_changes(session: Session, _context, _instances) -> None:
     changed = [
         obj
         for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, WATCHED)
+        if isinstance(obj, (*WATCHED, Assessment))
         and (obj in session.new or obj in session.deleted or session.is_modified(obj))
     ]
-    pending = session.info.setdefault(_STALE + ".objects", [])
+    pending = session.info.setdefault(_PENDING, [])
     for obj in changed:
         if isinstance(obj, Provider):
             # A new one has no dependencies; a merge marks what it re-points (`regrouping`).
             if obj not in session.new and inspect(obj).attrs.parent_id.history.has_changes():
                 regrouping(session, obj.id)
-        elif isinstance(obj, Dependency | ServiceEntity | ServiceFunction):
+        elif isinstance(obj, Dependency | ServiceFunction):
             _mark(session, [obj.service_id])
+        elif isinstance(obj, Assessment):
+            _mark(session, [obj.vendor_id], _STALE_VENDORS)
         else:
-            pending.append(obj)  # a new Service has no id until the flush
+            pending.append(obj)  # a new Service or Vendor has no id until the flush
 
 
 def regrouping(session: Session, provider_id: int) -> None:
@@ -294,38 +302,58 @@ def _resting_on(provider_id: int):
 
 @event.listens_for(Session, "after_flush_postexec")
 def _refresh_after_flush(session: Session, _context) -> None:
-    pending = session.info.pop(_STALE + ".objects", [])
-    vendors = [obj.id for obj in pending if isinstance(obj, Vendor)]
-    _mark(session, [obj.id for obj in pending if isinstance(obj, Service)])
+    pending = session.info.pop(_PENDING, [])
+    services = {obj.id for obj in pending if isinstance(obj, Service)}
+    vendors = {obj.id for obj in pending if isinstance(obj, Vendor)}
+    vendors |= {obj.vendor_id for obj in pending if isinstance(obj, Service)}
+    linked = {obj.service_id for obj in pending if isinstance(obj, ServiceEntity)}
+    connection = session.connection()
     if vendors:
-        rows = session.connection().execute(
-            select(Service.id).where(Service.vendor_id.in_(vendors))
+        services |= set(
+            connection.execute(select(Service.id).where(Service.vendor_id.in_(vendors))).scalars()
         )
-        _mark(session, rows.scalars())
+    if linked:
+        services |= linked
+        vendors |= set(
+            connection.execute(select(Service.vendor_id).where(Service.id.in_(linked))).scalars()
+        )
+    _mark(session, services)
+    _mark(session, vendors, _STALE_VENDORS)
     _refresh_stale(session)
 
 
 def _refresh_stale(session: Session) -> None:
-    stale = session.info.pop(_STALE, None)
-    if stale:
-        _refresh(session.connection(), None if stale == ALL else stale)
+    services = session.info.pop(_STALE, None)
+    vendors = session.info.pop(_STALE_VENDORS, None)
+    connection = session.connection()
+    if services == ALL:
+        rebuild_exposures(connection)
+        return
+    if services:
+        _refresh(connection, services)
+    if vendors:
+        refresh_risk(connection, None if vendors == ALL else sorted(vendors))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
     """An UPDATE/INSERT/DELETE statement on a watched table marks the whole table stale (unless
-    run with MARKED); the next SELECT, flush or commit rebuilds it."""
+    run with MARKED), on a table of book_risk's the whole of that; the next SELECT, flush or
+    commit rebuilds them."""
     session = state.session
     if state.is_select:
-        if session.info.get(_STALE) == ALL:
+        if ALL in (session.info.get(_STALE), session.info.get(_STALE_VENDORS)):
             _refresh_stale(session)
         return
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     if state.execution_options.get(_MARKED_OPTION):
         return
-    if {mapper.local_table for mapper in state.all_mappers} & WATCHED_TABLES:
+    tables = {mapper.local_table for mapper in state.all_mappers}
+    if tables & WATCHED_TABLES:
         _mark(session, ALL)
+    if tables & RISK_TABLES:
+        _mark(session, ALL, _STALE_VENDORS)
 
 
 @event.listens_for(Session, "before_commit")
@@ -338,5 +366,5 @@ def _refresh_before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session: Session, _previous) -> None:
     """A rollback undoes what was marked stale along with the change."""
-    session.info.pop(_STALE, None)
-    session.info.pop(_STALE + ".objects", None)
+    for key in (_STALE, _STALE_VENDORS, _PENDING):
+        session.info.pop(key, None)

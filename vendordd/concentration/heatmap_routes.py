@@ -14,7 +14,7 @@ from vendordd.concentration.aggregates import Filters
 from vendordd.concentration.limits import thresholds_for
 from vendordd.concentration.metrics import BASES
 from vendordd.concentration.models import PROVIDER_LAYERS, SINGULAR, STACK_COLUMNS
-from vendordd.concentration.page import BASIS_UNITS, build_heatmap, scope
+from vendordd.concentration.page import BASIS_UNITS, build_heatmap, read_names, scope
 from vendordd.concentration.routes import bp
 from vendordd.concentration.thresholds import (
     LAYER_RULES,
@@ -26,7 +26,6 @@ from vendordd.concentration.thresholds import (
 from vendordd.db import get_session
 from vendordd.paging import positive_int
 from vendordd.vendors.models import VENDOR_STATUSES
-from vendordd.vendors.queries import filter_choices
 
 
 def _href(filters: Filters, matrix: str):
@@ -49,22 +48,24 @@ def _matrix() -> str:
 def index():
     db = get_session()
     filters = Filters.from_args(request.args)
-    layers = aggregates.layer_summary(
-        db, filters=filters, limits=thresholds_for(db, preset=filters.preset)
-    )
+    names = read_names(db)
+    limits = thresholds_for(db, preset=filters.preset)
+    layers = aggregates.layer_summary(db, filters=filters, limits=limits, names=names.providers)
+    heatmaps = [
+        build_heatmap(db, filters=filters, matrix=m, href=_href(filters, m), names=names)
+        for m in riskgrid.MATRICES
+    ]
     return render_template(
         "concentration/index.html",
         filters=filters,
-        scope=scope(db, filters),
+        scope=scope(filters, names),
+        names=names,
         layers=layers,
-        in_scope=aggregates.services_in_scope(db, filters=filters),
+        # The risk grid counts the services the filters let through on its way.
+        in_scope=next(m.services for m in heatmaps if m.key == "risk"),
         limits_shown={row.layer: describe(row.limits, LAYER_RULES) for row in layers},
-        heatmaps=[
-            build_heatmap(db, filters=filters, matrix=m, href=_href(filters, m))
-            for m in riskgrid.MATRICES
-        ],
+        heatmaps=heatmaps,
         single_points=single_points.summary(db, filters=filters),
-        choices=filter_choices(db),
         statuses=VENDOR_STATUSES,
         bases=BASIS_UNITS,
         presets=PRESETS,
@@ -84,7 +85,10 @@ def cell():
     filters = Filters.from_args(request.args)
     matrix = _matrix()
     row, col = request.args.get("row", ""), request.args.get("col", "")
-    heatmap = build_heatmap(db, filters=filters, matrix=matrix, href=_href(filters, matrix))
+    names = read_names(db)
+    heatmap = build_heatmap(
+        db, filters=filters, matrix=matrix, href=_href(filters, matrix), names=names
+    )
     page = riskgrid.cell_services(
         db,
         filters=filters,
@@ -99,7 +103,7 @@ def cell():
         heatmap=heatmap,
         labels=heatmap.label(row, col),
         figure=heatmap.cell(row, col),
-        scope=scope(db, filters),
+        scope=scope(filters, names),
         page=page,
         back=url_for("concentration.index", **filters.args()),
     )
@@ -119,7 +123,7 @@ def single_points_list():
     return render_template(
         "concentration/single_points.html",
         page=page,
-        scope=scope(db, filters),
+        scope=scope(filters, read_names(db)),
         back=url_for("concentration.index", **filters.args()),
     )
 
@@ -130,7 +134,9 @@ def csv():
     db = get_session()
     filters = Filters.from_args(request.args)
     matrix = _matrix()
-    heatmap = build_heatmap(db, filters=filters, matrix=matrix, href=_href(filters, matrix))
+    heatmap = build_heatmap(
+        db, filters=filters, matrix=matrix, href=_href(filters, matrix), names=read_names(db)
+    )
     return Response(
         heatmap.csv(),
         mimetype="text/csv",

@@ -53,6 +53,8 @@ SUMMARY_LAYERS = (
     "storage_country",
 )
 # The layers a business function matrix can show, and the columns of the model developer one.
+# The scope of a derived table's rows over the whole group; an entity's rows have its id.
+GROUP_SCOPE = 0
 PROVIDER_LAYERS = ("model_developer", "hosting_platform", "cloud")
 STACK_COLUMNS = ("cloud", "processing_country", "storage_country")
 # One of a summary layer, as a matrix axis, a settings row or a message names it.

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlmodel import Session, select
 
 from vendordd.concentration import aggregates, riskgrid
-from vendordd.concentration.aggregates import CellTotal, Filters
+from vendordd.concentration.aggregates import CellTotal, Filters, ProviderNames, provider_names
 from vendordd.concentration.heatmaps import (
     TIMES,
     Axis,
@@ -39,6 +39,7 @@ class Heatmap:
     headers: tuple[str, ...]
     unit: str  # what a cell's exposure counts: a basis unit, or "vendors" on the risk grid
     unscored: int = 0  # risk grid only: vendors without a scored assessment
+    services: int = 0  # risk grid only: the services the filters let through
 
     @property
     def has_data(self) -> bool:
@@ -71,25 +72,46 @@ class Heatmap:
 Href = Callable[[str, str], str]
 
 
-def build_heatmap(session: Session, *, filters: Filters, matrix: str, href: Href) -> Heatmap:
+@dataclass(frozen=True)
+class Names:
+    """The names a concentration view shows, read once per request (the registries are
+    small): providers by id as text, business functions and entities by id, by name."""
+
+    providers: ProviderNames
+    functions: dict[int, str]
+    entities: dict[int, str]
+
+
+def read_names(session: Session) -> Names:
+    functions = select(BusinessFunction.id, BusinessFunction.name).order_by(BusinessFunction.name)
+    entities = select(Entity.id, Entity.name).order_by(Entity.name)
+    return Names(
+        provider_names(session),
+        dict(session.exec(functions).all()),
+        dict(session.exec(entities).all()),
+    )
+
+
+def build_heatmap(
+    session: Session, *, filters: Filters, matrix: str, href: Href, names: Names
+) -> Heatmap:
     """One of the page's matrices ("function", "stack" or "risk") under the filters."""
     if matrix == "function":
-        return _function(session, filters, href)
+        return _function(session, filters, href, names)
     if matrix == "stack":
-        return _stack(session, filters, href)
+        return _stack(session, filters, href, names.providers)
     return _risk(session, filters, href)
 
 
-def _function(session: Session, filters: Filters, href: Href) -> Heatmap:
+def _function(session: Session, filters: Filters, href: Href, names: Names) -> Heatmap:
     totals = aggregates.function_matrix(session, filters=filters)
-    names = dict(session.exec(select(BusinessFunction.id, BusinessFunction.name)).all())
-    rows = sorted({t.row for t in totals}, key=lambda key: names.get(int(key), key))
+    functions, providers = names.functions, names.providers
+    rows = sorted({t.row for t in totals}, key=lambda key: functions.get(int(key), key))
     title = f"Business function {TIMES} {SINGULAR[filters.layer].lower()}"
-    providers = aggregates.provider_names(session)
     return _share_map(
         "function",
         title,
-        [Axis(key, names.get(int(key), key)) for key in rows],
+        [Axis(key, functions.get(int(key), key)) for key in rows],
         totals,
         filters,
         href,
@@ -98,9 +120,8 @@ def _function(session: Session, filters: Filters, href: Href) -> Heatmap:
     )
 
 
-def _stack(session: Session, filters: Filters, href: Href) -> Heatmap:
+def _stack(session: Session, filters: Filters, href: Href, names: ProviderNames) -> Heatmap:
     totals = aggregates.stack_matrix(session, filters=filters)
-    names = aggregates.provider_names(session)
     rows = _ranked(totals, lambda t: t.row)
     title = f"Model developer {TIMES} {SINGULAR[filters.cross].lower()}"
     countries = filters.cross in COUNTRY_LAYERS
@@ -128,27 +149,27 @@ def _share_map(key, title, rows, totals, filters, href, names, col_label: Callab
 
 
 def _risk(session: Session, filters: Filters, href: Href) -> Heatmap:
-    totals, unscored = riskgrid.risk_grid(session, filters=filters)
-    cells = [Cell(t.row, t.col, t.exposure, t.services) for t in totals]
+    grid = riskgrid.risk_grid(session, filters=filters)
+    cells = [Cell(t.row, t.col, t.exposure, t.services) for t in grid.cells]
     title = f"Residual risk: impact {TIMES} likelihood"
     svg = risk_grid_svg(key="risk", title=title, cells=cells, href=href)
     rows = [Axis(str(level), f"Impact {level}") for level in (5, 4, 3, 2, 1)]
     cols = [Axis(str(level), f"Likelihood {level}") for level in (1, 2, 3, 4, 5)]
     headers = ("impact", "likelihood", "vendors", "share_percent")
-    return Heatmap("risk", title, rows, cols, cells, svg, headers, "vendors", unscored)
+    return Heatmap(
+        "risk", title, rows, cols, cells, svg, headers, "vendors", grid.unscored, grid.services
+    )
 
 
-def scope(session: Session, filters: Filters) -> str:
+def scope(filters: Filters, names: Names) -> str:
     """The services the filters let through, in words ("SG branch — MAS, T1 services")."""
     words = ["all entities (the group)"]
     if filters.entity:
-        entity = session.get(Entity, filters.entity)
-        words = [entity.name if entity else f"unknown entity {filters.entity}"]
+        words = [names.entities.get(filters.entity, f"unknown entity {filters.entity}")]
     if filters.tier:
         words.append(f"T{filters.tier} services")
     if filters.function:
-        function = session.get(BusinessFunction, filters.function)
-        words.append(f"business function {function.name if function else filters.function}")
+        words.append(f"business function {names.functions.get(filters.function, filters.function)}")
     if filters.status:
         words.append(f"vendors {filters.status}")
     return ", ".join(words)

@@ -7,14 +7,17 @@ scored assessment is not plotted; the page counts it as "not yet scored".
 Impact (1 minimal - 5 severe) comes from the intake of the vendor's services that the filters
 let through, the worst of them: 5 - tier (T1 4 ... T4 1), plus one when discontinuing the
 service would have a high impact.
+The grid reads book_risk (risklevels.py), which holds both per vendor, scope and tier, unless
+the business function filter needs the services; then it works them out by the same rules.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Numeric, case, cast, func
+from typing import NamedTuple
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from vendordd.assessments.models import Assessment
 from vendordd.concentration.aggregates import (
     SERVICE_COLUMNS,
     CellTotal,
@@ -23,69 +26,78 @@ from vendordd.concentration.aggregates import (
     matrix_pairs,
     pair_axes,
 )
+from vendordd.concentration.models import GROUP_SCOPE
 from vendordd.concentration.pairs import BookPair
+from vendordd.concentration.risklevels import (
+    ANY_TIER,
+    BookRisk,
+    latest_scores,
+    likelihood_of,
+    service_impact,
+)
 from vendordd.paging import Page, paginate
-from vendordd.scoring.residual import ADEQUATE, STRONG
 from vendordd.vendors.models import Service, Vendor
 
-LIKELIHOOD_FLOORS = ((STRONG, 1), (75.0, 2), (ADEQUATE, 3), (40.0, 4))  # else 5
 LEVELS = (1, 2, 3, 4, 5)
 MATRICES = ("function", "stack", "risk")
 
 
-def _latest_scores():
-    """Each vendor's latest scored assessment's control score (ties: the highest id)."""
-    ranked = select(
-        Assessment.vendor_id,
-        Assessment.score_percent,
-        func.row_number()
-        .over(
-            partition_by=Assessment.vendor_id,
-            order_by=(Assessment.scored_at.desc(), Assessment.id.desc()),
-        )
-        .label("rank"),
-    ).where(Assessment.scored_at.is_not(None), Assessment.score_percent.is_not(None))
-    ranked = ranked.subquery()
-    return select(ranked.c.vendor_id, ranked.c.score_percent).where(ranked.c.rank == 1).subquery()
+class RiskGrid(NamedTuple):
+    cells: list[CellTotal]  # vendors per (impact, likelihood)
+    unscored: int  # vendors without a scored assessment
+    services: int  # the services the filters let through, with dependencies recorded or not
 
 
 def _vendor_levels(filters: Filters):
-    """Per vendor with a service the filters let through: impact and likelihood (or None)."""
-    impact = func.max(
-        5 - Service.tier + case((Service.discontinuation_impact == "high", 1), else_=0)
-    )
-    impacts = select(Service.vendor_id, impact.label("impact")).group_by(Service.vendor_id)
+    """Per vendor with a service the filters let through: impact, likelihood (or None) and
+    how many such services, from the services and assessments themselves."""
+    impacts = select(
+        Service.vendor_id,
+        func.max(service_impact()).label("impact"),
+        func.count().label("services"),
+    ).group_by(Service.vendor_id)
     if filters.status:  # the vendor join costs a lookup per service; only the status needs it
         impacts = impacts.join(Vendor, Vendor.id == Service.vendor_id)
     impacts = filtered(impacts, filters, SERVICE_COLUMNS).subquery()
-    scores = _latest_scores()
-    # Numeric: PostgreSQL rounds no double precision to a number of places.
-    score = func.round(cast(scores.c.score_percent, Numeric), 6)
-    likelihood = case(*((score >= floor, level) for floor, level in LIKELIHOOD_FLOORS), else_=5)
+    scores = latest_scores()
     return (
         select(
             impacts.c.vendor_id,
             impacts.c.impact,
-            case((scores.c.vendor_id.is_not(None), likelihood)).label("likelihood"),
+            likelihood_of(scores).label("likelihood"),
+            impacts.c.services,
         )
         .outerjoin(scores, scores.c.vendor_id == impacts.c.vendor_id)
         .subquery()
     )
 
 
-def risk_grid(session: Session, *, filters: Filters) -> tuple[list[CellTotal], int]:
-    """Vendors counted per (impact, likelihood) cell, and how many are not yet scored."""
-    levels = _vendor_levels(filters)
-    grouped = select(levels.c.impact, levels.c.likelihood, func.count()).group_by(
-        levels.c.impact, levels.c.likelihood
+def _stored_levels(filters: Filters):
+    """The same per vendor, from book_risk's rows of the entity (or group) and tier."""
+    risk = BookRisk
+    levels = select(risk.impact, risk.likelihood, risk.services).where(
+        risk.scope == (filters.entity or GROUP_SCOPE), risk.tier == (filters.tier or ANY_TIER)
     )
-    cells, unscored = [], 0
-    for impact, likelihood, vendors in session.exec(grouped):
+    if filters.status:
+        levels = levels.where(risk.status == filters.status)
+    return levels.subquery()
+
+
+def risk_grid(session: Session, *, filters: Filters) -> RiskGrid:
+    """Vendors counted per (impact, likelihood) cell, how many are not yet scored, and the
+    services in scope."""
+    levels = _vendor_levels(filters) if filters.function else _stored_levels(filters)
+    grouped = select(
+        levels.c.impact, levels.c.likelihood, func.count(), func.sum(levels.c.services)
+    ).group_by(levels.c.impact, levels.c.likelihood)
+    cells, unscored, services = [], 0, 0
+    for impact, likelihood, vendors, their_services in session.exec(grouped):
+        services += their_services
         if likelihood is None:
             unscored += vendors
         else:
             cells.append(CellTotal(str(impact), str(likelihood), float(vendors), vendors))
-    return cells, unscored
+    return RiskGrid(cells, unscored, services)
 
 
 def cell_services(

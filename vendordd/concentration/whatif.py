@@ -30,10 +30,10 @@ from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
 
 from vendordd.concentration.aggregates import provider_names
-from vendordd.concentration.exposures import GROUP_SCOPE, BookExposure
+from vendordd.concentration.exposures import BookExposure
 from vendordd.concentration.limits import book_thresholds
 from vendordd.concentration.metrics import WEIGHTED, Change, layer_change, summarise
-from vendordd.concentration.models import SINGULAR, SUMMARY_LAYERS
+from vendordd.concentration.models import GROUP_SCOPE, SINGULAR, SUMMARY_LAYERS
 from vendordd.concentration.rollup import BookRollup
 from vendordd.concentration.thresholds import Breach, Thresholds, onboarding_breaches
 from vendordd.vendors.models import Vendor

@@ -1,11 +1,12 @@
-"""book_exposure by scope, book_pair and book_rollup: the figures of one entity or the group
+"""book_exposure by scope, book_pair, book_rollup, book_risk: the figures of an entity or the group
 
 book_exposure gets a scope: each row is kept for the group (0) and again for each entity its
 service is linked to, so an entity's figures read its own rows instead of joining the links.
 Two more derived tables come from it: book_pair, the rows of the page's matrices, and
 book_rollup, its sums per scope, provider, tier and vendor status (vendordd/concentration/
-pairs.py and rollup.py; exposures.py keeps all three in step from now on). Being derived,
-book_exposure is dropped and filled anew, all three with the rules of this revision, so the
+pairs.py and rollup.py; exposures.py keeps all three in step from now on). book_risk holds each
+vendor's residual-risk impact and likelihood per scope and tier (risklevels.py). Being derived,
+book_exposure is dropped and filled anew, all four with the rules of this revision, so the
 migration does not depend on later code. book_exposure gets an index on its vendor, which the
 what-if reads.
 
@@ -113,6 +114,43 @@ FROM book_exposure
 GROUP BY scope, layer, key, parent_key, tier, status
 """
 
+FILL_RISK = """
+INSERT INTO book_risk (scope, tier, vendor_id, status, impact, likelihood, services)
+WITH services AS (
+    SELECT id AS service_id, vendor_id, tier,
+        5 - tier + CASE WHEN discontinuation_impact = 'high' THEN 1 ELSE 0 END AS impact
+    FROM service
+),
+scoped AS (
+    SELECT service_id, vendor_id, tier, impact, 0 AS scope FROM services
+    UNION ALL
+    SELECT s.service_id, s.vendor_id, s.tier, s.impact, l.entity_id
+    FROM services AS s JOIN service_entity AS l ON l.service_id = s.service_id
+),
+levels AS (
+    SELECT scope, 0 AS tier, vendor_id, MAX(impact) AS impact, COUNT(*) AS services
+    FROM scoped GROUP BY scope, vendor_id
+    UNION ALL
+    SELECT scope, tier, vendor_id, MAX(impact), COUNT(*)
+    FROM scoped GROUP BY scope, tier, vendor_id
+),
+ranked AS (
+    SELECT vendor_id, score_percent,
+        ROW_NUMBER() OVER (PARTITION BY vendor_id ORDER BY scored_at DESC, id DESC) AS rank
+    FROM assessment WHERE scored_at IS NOT NULL AND score_percent IS NOT NULL
+),
+scores AS (
+    SELECT vendor_id, ROUND(CAST(score_percent AS NUMERIC), 6) AS score
+    FROM ranked WHERE rank = 1
+)
+SELECT l.scope, l.tier, l.vendor_id, v.status, l.impact,
+    CASE WHEN c.vendor_id IS NULL THEN NULL WHEN c.score >= 85 THEN 1 WHEN c.score >= 75 THEN 2
+         WHEN c.score >= 60 THEN 3 WHEN c.score >= 40 THEN 4 ELSE 5 END,
+    l.services
+FROM levels AS l JOIN vendor AS v ON v.id = l.vendor_id
+LEFT JOIN scores AS c ON c.vendor_id = l.vendor_id
+"""
+
 FIGURES = ["weight", "spend", "tier", "status", "is_first", "service_id"]
 
 
@@ -157,9 +195,26 @@ def upgrade() -> None:
         sa.Column("firsts_unpriced", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("scope", "layer", "key", "parent_key", "tier", "status"),
     )
+    op.create_table(
+        "book_risk",
+        sa.Column("scope", sa.Integer(), nullable=False),
+        sa.Column("tier", sa.Integer(), nullable=False),
+        sa.Column("vendor_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("impact", sa.Integer(), nullable=False),
+        sa.Column("likelihood", sa.Integer(), nullable=True),
+        sa.Column("services", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "tier", "vendor_id"),
+    )
+    op.create_index(
+        "ix_book_risk_cells",
+        "book_risk",
+        ["scope", "tier", "status", "impact", "likelihood", "services"],
+    )
     op.execute(FILL_EXPOSURE)
     op.execute(FILL_PAIRS)
     op.execute(FILL_ROLLUP)
+    op.execute(FILL_RISK)
 
 
 def _create_exposure(*, scoped: bool) -> None:
@@ -202,6 +257,7 @@ def downgrade() -> None:
     from importlib import import_module
 
     previous = import_module("vendordd.migrations.versions.0007_book_exposure")
+    op.drop_table("book_risk")
     op.drop_table("book_rollup")
     op.drop_table("book_pair")
     op.drop_table("book_exposure")
