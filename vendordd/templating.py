@@ -15,8 +15,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["tier"] = lambda tier: f"T{tier}" if tier else "Not tiered"
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["figure"] = figure
     app.jinja_env.globals["Role"] = Role
     app.context_processor(lambda: {"current_user": g.get("user")})
+
+
+def figure(value: float | None, digits: int = 0) -> str:
+    """A figure as the concentration pages write it: thousands grouped, "—" when there is no
+    data (a function, not a macro: a page writes hundreds)."""
+    return "—" if value is None else f"{value:,.{digits}f}"
 
 
 def _when(value: datetime | None) -> str:

@@ -86,21 +86,25 @@ WATCHED_TABLES = frozenset(model.__table__ for model in WATCHED)
 # What book_risk (risklevels.py) rests on.
 RISK_TABLES = frozenset(model.__table__ for model in (Service, ServiceEntity, Vendor, Assessment))
 FIGURES = ("weight", "spend", "tier", "status", "is_first", "service_id")
+# A single point of failure is one path (paths = 1) of a T1 or T2 service in a layer.
+SINGLE_POINT_COLUMNS = ("scope", "layer", "paths", "tier", "substitutability", "failover_tested",
+                        "service_id", "status")  # fmt: skip
 
 
 class BookExposure(SQLModel, table=True):
     """Derived from Dependency, Service, Vendor and Provider; see the module docstring."""
 
     __tablename__ = "book_exposure"
-    # The single points of failure, and the layer totals under a business function filter,
-    # read this index only (every column they need is in it); the rest read book_pair and
-    # book_rollup.
+    # The layer totals under a business function filter read the first index only, the single
+    # points of failure the second (every column they need is in them); the rest read book_pair
+    # and book_rollup.
     __table_args__ = (
         Index(
             "ix_book_exposure_layer_service",
             *("scope", "layer", "service_id", "key", "parent_key", *FIGURES[:-1]),
             *("substitutability", "failover_tested", "paths"),
         ),
+        Index("ix_book_exposure_single_points", *SINGLE_POINT_COLUMNS),
     )
 
     service_id: int = Field(primary_key=True)

@@ -8,7 +8,7 @@ pairs.py and rollup.py; exposures.py keeps all three in step from now on). book_
 vendor's residual-risk impact and likelihood per scope and tier (risklevels.py). Being derived,
 book_exposure is dropped and filled anew, all four with the rules of this revision, so the
 migration does not depend on later code. book_exposure gets an index on its vendor, which the
-what-if reads.
+what-if reads, and one the single points of failure read.
 
 Revision ID: 0008
 Revises: 0007
@@ -250,6 +250,12 @@ def _create_exposure(*, scoped: bool) -> None:
     )
     if scoped:
         op.create_index("ix_book_exposure_vendor_id", "book_exposure", ["vendor_id"])
+        op.create_index(
+            "ix_book_exposure_single_points",
+            "book_exposure",
+            ["scope", "layer", "paths", "tier", "substitutability", "failover_tested",
+             "service_id", "status"],
+        )  # fmt: skip
 
 
 def downgrade() -> None:
