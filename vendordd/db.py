@@ -1,14 +1,15 @@
-"""Engine and the session of one request or job; one commit at the boundary."""
+"""Engine and the session of one request or job; one commit at the boundary. Derived tables
+replace their rows through `replace_rows`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import orjson
 from flask import Flask, current_app, g
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, Select, delete, event, insert
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 EXTENSION = "vendordd.engine"
@@ -87,3 +88,15 @@ def job_session(bind: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def replace_rows(
+    connection: Connection, key: Column, ids: Sequence[int] | None, rows: Select
+) -> None:
+    """Replace the rows of `key`'s table whose `key` is in `ids` (every row when None) with
+    `rows`, a select whose columns are named as the table's."""
+    removal = delete(key.table)
+    if ids is not None:
+        removal = removal.where(key.in_(ids))
+    connection.execute(removal)
+    connection.execute(insert(key.table).from_select(list(rows.selected_columns.keys()), rows))

@@ -237,8 +237,8 @@ def test_a_vendor_status_change_reaches_its_services_rows(db, objects):
     assert statuses == {"active"}
 
 
-def test_a_new_parent_regroups_up_the_whole_chain(db, objects):
-    o = objects
+def _put_microsoft_under_a_holding(db, o):
+    """A new parent above Microsoft (OpenAI's and Azure's parent), saved; returns it."""
     holding = save_provider(
         db, data=ProviderData(name="Holding", kind="parent_company", hq_country="US"),
         now=NOW, actor=SYSTEM,
@@ -247,6 +247,12 @@ def test_a_new_parent_regroups_up_the_whole_chain(db, objects):
                         parent_id=holding.id)  # fmt: skip
     save_provider(db, data=data, now=NOW, actor=SYSTEM, provider=o["microsoft"])
     db.commit()
+    return holding
+
+
+def test_a_new_parent_regroups_up_the_whole_chain(db, objects):
+    o = objects
+    holding = _put_microsoft_under_a_holding(db, o)
     table = assert_fresh(db)
     # OpenAI -> Microsoft -> Holding: the ultimate parent is two levels up.
     assert {r[3] for r in table if r[2] == str(o["openai"].id)} == {str(holding.id)}
@@ -327,14 +333,7 @@ def test_a_new_parent_refreshes_only_the_services_under_it(db, objects, monkeypa
     monkeypatch.setattr(
         exposures, "_refresh", lambda conn, ids: (refreshed.append(ids), real(conn, ids))
     )
-    holding = save_provider(
-        db, data=ProviderData(name="Holding", kind="parent_company", hq_country="US"),
-        now=NOW, actor=SYSTEM,
-    )  # fmt: skip
-    data = ProviderData(name="Microsoft", kind="parent_company", hq_country="US",
-                        parent_id=holding.id)  # fmt: skip
-    save_provider(db, data=data, now=NOW, actor=SYSTEM, provider=o["microsoft"])
-    db.commit()
+    holding = _put_microsoft_under_a_holding(db, o)
     # Under Microsoft: OpenAI (Advisor, Search) and Azure (Advisor, Chat); not Notes.
     assert refreshed == [{o["s1"].id, o["s2"].id, o["s3"].id}]
     assert {r[3] for r in assert_fresh(db) if r[2] == str(o["azure"].id)} == {str(holding.id)}

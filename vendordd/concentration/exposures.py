@@ -49,10 +49,8 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    delete,
     event,
     func,
-    insert,
     inspect,
     literal,
     or_,
@@ -70,6 +68,7 @@ from vendordd.concentration.pairs import refresh_pairs
 from vendordd.concentration.resilience import SUBSTITUTABILITY
 from vendordd.concentration.risklevels import refresh_risk
 from vendordd.concentration.rollup import kept_in_step, rebuild_rollup
+from vendordd.db import replace_rows
 from vendordd.vendors.models import Service, ServiceEntity, ServiceFunction, Vendor
 
 UNREGISTERED_PREFIX = "name:"
@@ -133,7 +132,7 @@ def rebuild_exposures(connection: Connection) -> None:
     """Recompute the whole table, the pairs and sums derived from it, and book_risk, from
     scratch."""
     table = BookExposure.__table__
-    _replace(connection, None)
+    replace_rows(connection, table.c.service_id, None, _rows(None))
     refresh_pairs(connection, table, None)
     rebuild_rollup(connection, table)
     refresh_risk(connection, None)
@@ -146,18 +145,8 @@ def _refresh(connection: Connection, service_ids: Iterable[int]) -> None:
         return
     table = BookExposure.__table__
     with kept_in_step(connection, table, service_ids):
-        _replace(connection, service_ids)
+        replace_rows(connection, table.c.service_id, service_ids, _rows(service_ids))
     refresh_pairs(connection, table, service_ids)
-
-
-def _replace(connection: Connection, service_ids: list[int] | None) -> None:
-    table = BookExposure.__table__
-    removal = delete(table)
-    if service_ids is not None:
-        removal = removal.where(table.c.service_id.in_(service_ids))
-    connection.execute(removal)
-    rows = _rows(service_ids)
-    connection.execute(insert(table).from_select([c.name for c in rows.selected_columns], rows))
 
 
 def _ultimate_parents():

@@ -27,9 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     cast,
-    delete,
     func,
-    insert,
     literal,
     select,
     union_all,
@@ -38,6 +36,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 from vendordd.concentration.models import PROVIDER_LAYERS, STACK_COLUMNS
+from vendordd.db import replace_rows
 from vendordd.vendors.models import ServiceFunction
 
 FUNCTION, STACK = "function", "stack"
@@ -75,13 +74,8 @@ class BookPair(SQLModel, table=True):
 def refresh_pairs(connection: Connection, exposure: Table, service_ids: Sequence[int] | None):
     """Replace the pairs of these services (all when None) from their `exposure` rows, which
     must already be current."""
-    table = BookPair.__table__
-    removal = delete(table)
-    if service_ids is not None:
-        removal = removal.where(table.c.service_id.in_(service_ids))
-    connection.execute(removal)
     rows = _rows(exposure, service_ids)
-    connection.execute(insert(table).from_select(list(rows.selected_columns.keys()), rows))
+    replace_rows(connection, BookPair.__table__.c.service_id, service_ids, rows)
 
 
 def _rows(exposure: Table, service_ids: Sequence[int] | None):

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Index, Numeric, case, cast, delete, func, insert, literal, select, union_all
+from sqlalchemy import Index, Numeric, case, cast, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 from vendordd.assessments.models import Assessment
 from vendordd.concentration.models import GROUP_SCOPE
+from vendordd.db import replace_rows
 from vendordd.scoring.residual import ADEQUATE, STRONG
 from vendordd.vendors.models import Service, ServiceEntity, Vendor
 
@@ -89,13 +90,7 @@ def likelihood_of(scores):
 
 def refresh_risk(connection: Connection, vendor_ids: Sequence[int] | None) -> None:
     """Replace the rows of these vendors (every vendor's when None)."""
-    table = BookRisk.__table__
-    removal = delete(table)
-    if vendor_ids is not None:
-        removal = removal.where(table.c.vendor_id.in_(vendor_ids))
-    connection.execute(removal)
-    rows = _rows(vendor_ids)
-    connection.execute(insert(table).from_select([c.name for c in rows.selected_columns], rows))
+    replace_rows(connection, BookRisk.__table__.c.vendor_id, vendor_ids, _rows(vendor_ids))
 
 
 def _rows(vendor_ids: Sequence[int] | None):
