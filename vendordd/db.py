@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import orjson
 from flask import Flask, current_app, g
-from sqlalchemy import Column, Select, delete, event, insert
+from sqlalchemy import Column, ColumnElement, Select, bindparam, delete, event, insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
@@ -94,9 +94,22 @@ def replace_rows(
     connection: Connection, key: Column, ids: Sequence[int] | None, rows: Select
 ) -> None:
     """Replace the rows of `key`'s table whose `key` is in `ids` (every row when None) with
-    `rows`, a select whose columns are named as the table's."""
+    `rows`, a select whose columns are named as the table's; given ids, it picks their rows
+    with `in_ids`."""
     removal = delete(key.table)
     if ids is not None:
-        removal = removal.where(key.in_(ids))
-    connection.execute(removal)
-    connection.execute(insert(key.table).from_select(list(rows.selected_columns.keys()), rows))
+        removal = removal.where(in_ids(key))
+    params = ids_params(ids)
+    connection.execute(removal, params)
+    rows = insert(key.table).from_select(list(rows.selected_columns.keys()), rows)
+    connection.execute(rows, params)
+
+
+def in_ids(column: ColumnElement) -> ColumnElement[bool]:
+    """`column` IN the list bound as "ids" when the statement runs (`ids_params`): a statement
+    built once, and cached, serves every list (building one costs more than running it)."""
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def ids_params(ids: Sequence[int] | None) -> dict[str, list[int]]:
+    return {} if ids is None else {"ids": list(ids)}

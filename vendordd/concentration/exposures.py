@@ -40,6 +40,7 @@ Session rebuilds it before its next SELECT, flush or commit, so no read sees it 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy import (
     Boolean,
@@ -68,7 +69,7 @@ from vendordd.concentration.pairs import refresh_pairs
 from vendordd.concentration.resilience import SUBSTITUTABILITY
 from vendordd.concentration.risklevels import refresh_risk
 from vendordd.concentration.rollup import kept_in_step, rebuild_rollup
-from vendordd.db import replace_rows
+from vendordd.db import in_ids, replace_rows
 from vendordd.vendors.models import Service, ServiceEntity, ServiceFunction, Vendor
 
 UNREGISTERED_PREFIX = "name:"
@@ -132,7 +133,7 @@ def rebuild_exposures(connection: Connection) -> None:
     """Recompute the whole table, the pairs and sums derived from it, and book_risk, from
     scratch."""
     table = BookExposure.__table__
-    replace_rows(connection, table.c.service_id, None, _rows(None))
+    replace_rows(connection, table.c.service_id, None, _rows(filtered=False))
     refresh_pairs(connection, table, None)
     rebuild_rollup(connection, table)
     refresh_risk(connection, None)
@@ -145,7 +146,7 @@ def _refresh(connection: Connection, service_ids: Iterable[int]) -> None:
         return
     table = BookExposure.__table__
     with kept_in_step(connection, table, service_ids):
-        replace_rows(connection, table.c.service_id, service_ids, _rows(service_ids))
+        replace_rows(connection, table.c.service_id, service_ids, _rows(filtered=True))
     refresh_pairs(connection, table, service_ids)
 
 
@@ -169,7 +170,9 @@ def _ultimate_parents():
     )
 
 
-def _rows(service_ids: list[int] | None):
+@cache
+def _rows(*, filtered: bool):
+    """The rows of every service, or (filtered) of those bound as ids (db.in_ids)."""
     ultimate = _ultimate_parents()
     text = String(210)
     provider_key = case(
@@ -225,8 +228,8 @@ def _rows(service_ids: list[int] | None):
         )
         .group_by(Dependency.service_id, Dependency.layer, key)
     )
-    if service_ids is not None:
-        statement = statement.where(Dependency.service_id.in_(service_ids))
+    if filtered:
+        statement = statement.where(in_ids(Dependency.service_id))
     units = statement.cte("units")
     entities = select(units, ServiceEntity.entity_id.label("scope")).join(
         ServiceEntity, ServiceEntity.service_id == units.c.service_id

@@ -19,6 +19,7 @@ never edited by hand, and refreshed with it (exposures.py), from its rows:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from sqlalchemy import (
     Boolean,
@@ -36,7 +37,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 from vendordd.concentration.models import PROVIDER_LAYERS, STACK_COLUMNS
-from vendordd.db import replace_rows
+from vendordd.db import in_ids, replace_rows
 from vendordd.vendors.models import ServiceFunction
 
 FUNCTION, STACK = "function", "stack"
@@ -74,11 +75,12 @@ class BookPair(SQLModel, table=True):
 def refresh_pairs(connection: Connection, exposure: Table, service_ids: Sequence[int] | None):
     """Replace the pairs of these services (all when None) from their `exposure` rows, which
     must already be current."""
-    rows = _rows(exposure, service_ids)
+    rows = _rows(exposure, filtered=service_ids is not None)
     replace_rows(connection, BookPair.__table__.c.service_id, service_ids, rows)
 
 
-def _rows(exposure: Table, service_ids: Sequence[int] | None):
+@cache
+def _rows(exposure: Table, *, filtered: bool):
     e = exposure.c
     developers, others = exposure.alias("developer"), exposure.alias("other")
     developer, other = developers.c, others.c
@@ -117,9 +119,9 @@ def _rows(exposure: Table, service_ids: Sequence[int] | None):
         *(developer[name] for name in FIGURES[:-1]),
     ).join(others, (other.service_id == developer.service_id) & (other.scope == developer.scope))
     stacks = stacks.where(developer.layer == "model_developer", other.layer.in_(STACK_COLUMNS))
-    if service_ids is not None:
-        functions = functions.where(e.service_id.in_(service_ids))
-        stacks = stacks.where(developer.service_id.in_(service_ids))
+    if filtered:
+        functions = functions.where(in_ids(e.service_id))
+        stacks = stacks.where(in_ids(developer.service_id))
     return union_all(functions, stacks)
 
 

@@ -20,6 +20,7 @@ statement on one of those tables rebuilds the whole table before the next read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from sqlalchemy import Index, Numeric, case, cast, func, literal, select, union_all
 from sqlalchemy.engine import Connection
@@ -27,7 +28,7 @@ from sqlmodel import Field, SQLModel
 
 from vendordd.assessments.models import Assessment
 from vendordd.concentration.models import GROUP_SCOPE
-from vendordd.db import replace_rows
+from vendordd.db import in_ids, replace_rows
 from vendordd.scoring.residual import ADEQUATE, STRONG
 from vendordd.vendors.models import Service, ServiceEntity, Vendor
 
@@ -61,9 +62,9 @@ def service_impact():
     return 5 - Service.tier + case((Service.discontinuation_impact == "high", 1), else_=0)
 
 
-def latest_scores(vendor_ids: Sequence[int] | None = None):
+def latest_scores(*, filtered: bool = False):
     """(vendor_id, score_percent) of each vendor's latest scored assessment (ties: the highest
-    id), as a subquery."""
+    id), as a subquery; filtered, of the vendors bound as ids (db.in_ids)."""
     ranked = select(
         Assessment.vendor_id,
         Assessment.score_percent,
@@ -74,8 +75,8 @@ def latest_scores(vendor_ids: Sequence[int] | None = None):
         )
         .label("rank"),
     ).where(Assessment.scored_at.is_not(None), Assessment.score_percent.is_not(None))
-    if vendor_ids is not None:
-        ranked = ranked.where(Assessment.vendor_id.in_(vendor_ids))
+    if filtered:
+        ranked = ranked.where(in_ids(Assessment.vendor_id))
     ranked = ranked.subquery()
     return select(ranked.c.vendor_id, ranked.c.score_percent).where(ranked.c.rank == 1).subquery()
 
@@ -90,18 +91,21 @@ def likelihood_of(scores):
 
 def refresh_risk(connection: Connection, vendor_ids: Sequence[int] | None) -> None:
     """Replace the rows of these vendors (every vendor's when None)."""
-    replace_rows(connection, BookRisk.__table__.c.vendor_id, vendor_ids, _rows(vendor_ids))
+    rows = _rows(filtered=vendor_ids is not None)
+    replace_rows(connection, BookRisk.__table__.c.vendor_id, vendor_ids, rows)
 
 
-def _rows(vendor_ids: Sequence[int] | None):
+@cache
+def _rows(*, filtered: bool):
+    """The rows of every vendor, or (filtered) of those bound as ids (db.in_ids)."""
     services = select(
         Service.id.label("service_id"),
         Service.vendor_id,
         Service.tier,
         service_impact().label("impact"),
     )
-    if vendor_ids is not None:
-        services = services.where(Service.vendor_id.in_(vendor_ids))
+    if filtered:
+        services = services.where(in_ids(Service.vendor_id))
     services = services.cte("services")
     scoped = union_all(
         select(services, literal(GROUP_SCOPE).label("scope")),
@@ -116,7 +120,7 @@ def _rows(vendor_ids: Sequence[int] | None):
         any_tier.add_columns(*figures).group_by(scoped.c.scope, scoped.c.vendor_id),
         each_tier.add_columns(*figures).group_by(scoped.c.scope, scoped.c.tier, scoped.c.vendor_id),
     ).subquery("levels")
-    scores = latest_scores(vendor_ids)
+    scores = latest_scores(filtered=filtered)
     return (
         select(
             levels.c.scope,

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import cache
 
 from sqlalchemy import Numeric, Table, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
+
+from vendordd.db import ids_params, in_ids
 
 GROUP = ("scope", "layer", "key", "parent_key", "tier", "status")
 SUMS = ("rows", "weight", "spend", "firsts", "firsts_unpriced")
@@ -56,7 +59,7 @@ def rebuild_rollup(connection: Connection, exposure: Table) -> None:
     """Recompute every group from the `exposure` rows."""
     table = BookRollup.__table__
     connection.execute(delete(table))
-    sums = _sums(exposure, None, 1)
+    sums = _sums(exposure, filtered=False, sign=1)
     connection.execute(insert(table).from_select(list(sums.selected_columns.keys()), sums))
 
 
@@ -72,18 +75,23 @@ def kept_in_step(connection: Connection, exposure: Table, service_ids: Sequence[
 
 
 def _add(connection: Connection, exposure: Table, service_ids: Sequence[int], sign: int) -> None:
+    connection.execute(_upsert(exposure, connection.dialect.name, sign), ids_params(service_ids))
+
+
+@cache
+def _upsert(exposure: Table, dialect_name: str, sign: int):
+    """Adds `sign` times the sums of the services bound as ids (db.in_ids)."""
     table = BookRollup.__table__
-    sums = _sums(exposure, service_ids, sign)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    sums = _sums(exposure, filtered=True, sign=sign)
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     upsert = dialect.insert(table).from_select(list(sums.selected_columns.keys()), sums)
-    upsert = upsert.on_conflict_do_update(
+    return upsert.on_conflict_do_update(
         index_elements=list(GROUP),
         set_={name: table.c[name] + upsert.excluded[name] for name in SUMS},
     )
-    connection.execute(upsert)
 
 
-def _sums(exposure: Table, service_ids: Sequence[int] | None, sign: int):
+def _sums(exposure: Table, *, filtered: bool, sign: int):
     e = exposure.c
     statement = select(
         *(e[name] for name in GROUP),
@@ -93,7 +101,7 @@ def _sums(exposure: Table, service_ids: Sequence[int] | None, sign: int):
         (sign * func.count().filter(e.is_first)).label("firsts"),
         (sign * func.count().filter(e.is_first & e.spend.is_(None))).label("firsts_unpriced"),
     )
-    if service_ids is not None:
+    if filtered:
         # Also what SQLite needs to read ON CONFLICT as the upsert's, not a join's.
-        statement = statement.where(e.service_id.in_(service_ids))
+        statement = statement.where(in_ids(e.service_id))
     return statement.group_by(*(e[name] for name in GROUP))
