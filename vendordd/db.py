@@ -101,8 +101,8 @@ def replace_rows(
         removal = removal.where(in_ids(key))
     params = ids_params(ids)
     connection.execute(removal, params)
-    rows = insert(key.table).from_select(list(rows.selected_columns.keys()), rows)
-    connection.execute(rows, params)
+    insertion = insert(key.table).from_select(list(rows.selected_columns.keys()), rows)
+    connection.execute(insertion, params)
 
 
 def in_ids(column: ColumnElement) -> ColumnElement[bool]:
